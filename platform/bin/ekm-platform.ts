@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * ekm-platform --port <p> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN]
+ *              [--azure-client-id ID] [--allow-vault-host HOST]... [--max-body-bytes N]
+ *
+ * The admin token comes from EKM_ADMIN_TOKEN. Prints "ekm-platform listening on <url>" once
+ * it accepts requests, and stops cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from "node:util";
+import { startPlatform } from "../start";
+
+const USAGE = "usage: ekm-platform --port <port|0> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N]";
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        host: { type: "string", default: "127.0.0.1" },
+        "aws-principal-arn": { type: "string" },
+        "azure-client-id": { type: "string" },
+        "allow-vault-host": { type: "string", multiple: true, default: [] },
+        "max-body-bytes": { type: "string" },
+        "maintenance-interval-ms": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535 (0 picks a free port), received ${JSON.stringify(values.port ?? null)}\n${USAGE}`);
+  if (!values["data-dir"]) fail(`--data-dir is required: the directory of the SQLite store\n${USAGE}`);
+  const adminToken = process.env.EKM_ADMIN_TOKEN ?? "";
+  if (adminToken.length < 16) fail('EKM_ADMIN_TOKEN must be set to a secret of at least 16 characters: export EKM_ADMIN_TOKEN="$(openssl rand -hex 24)"');
+  const maxBody = values["max-body-bytes"] === undefined ? undefined : Number(values["max-body-bytes"]);
+  if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody < 1024)) fail(`--max-body-bytes must be a whole number ≥ 1024, received ${JSON.stringify(values["max-body-bytes"])}`);
+  const interval = values["maintenance-interval-ms"] === undefined ? undefined : Number(values["maintenance-interval-ms"]);
+
+  const running = await startPlatform({
+    dataDir: values["data-dir"],
+    port,
+    host: values.host,
+    adminToken,
+    maxBodyBytes: maxBody,
+    maintenanceIntervalMs: interval,
+    settings: {
+      ...(values["aws-principal-arn"] ? { awsPrincipalArn: values["aws-principal-arn"] } : {}),
+      ...(values["azure-client-id"] ? { azureClientId: values["azure-client-id"] } : {}),
+      allowVaultHosts: values["allow-vault-host"] as string[],
+    },
+  });
+  process.stdout.write(`ekm-platform listening on ${running.url}\n`);
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`ekm-platform: ${message}\n`);
+  process.exit(2);
+}
+
+main().catch((err: Error) => fail(err.message));

@@ -1,0 +1,222 @@
+/**
+ * The BYOK lifecycle of an account: validate, register (idempotent upsert), change,
+ * activate on the activation date, fall back to the platform key when the customer key
+ * fails, recover, and revert to platform-managed keys.
+ */
+import { createHash } from "node:crypto";
+import { activationDateMs, type ByokConfiguration, type PatchByokRequest, type PutByokRequest, type Validation, type ValidationPhase } from "../../sdk/schemas";
+import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
+import { iso } from "../clock";
+import type { PlatformContext } from "../context";
+import { ApiError } from "../errors";
+import { appendEvent } from "../store/events";
+import { accountsWithByok, getByokRecord, saveByokRecord, setActivated, setFallback, type ByokRecord } from "../store/byokConfigs";
+import type { DataKeyRow } from "../store/dataKeys";
+import { CustomerKeyPool } from "./customerKeyPool";
+import { byokStatus, toWire } from "./status";
+import { assertVaultHostAllowed } from "./vaultHostGuard";
+
+/** Which key new content of an account uses right now. */
+export type EncryptChoice = { kind: "platform" } | { kind: "byok"; record: ByokRecord; key: CustomerKey };
+
+/** The BYOK lifecycle. */
+export class ByokService {
+  readonly pool: CustomerKeyPool;
+  /** Accounts whose revert is running: new content uses the platform key meanwhile. */
+  readonly reverting = new Set<string>();
+  /** Recheck schedule of accounts in fallback. */
+  readonly #recheck = new Map<string, { attempts: number; nextAt: number }>();
+
+  constructor(private readonly ctx: PlatformContext) {
+    this.pool = new CustomerKeyPool(ctx);
+  }
+
+  /** The stored configuration, or undefined. */
+  record(accountId: string): ByokRecord | undefined {
+    return getByokRecord(this.ctx.db, accountId);
+  }
+
+  /** The wire form, or a 404. */
+  get(accountId: string): ByokConfiguration {
+    const rec = this.record(accountId);
+    if (!rec) throw new ApiError(404, "not_found", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
+    return toWire(rec, this.ctx.clock.now());
+  }
+
+  /** Runs the validation chain with real calls and stores nothing. */
+  async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
+    if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
+    const key = this.pool.build(accountId, { provider: req.provider, reference: referenceOf(req) });
+    const checks = await key.validate();
+    const validation: Validation = { phase, checkedAt: iso(this.ctx.clock.now()), ok: checks.length > 0 && checks.every((c) => c.ok), checks };
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: checks.filter((c) => !c.ok).map((c) => c.name) });
+    return validation;
+  }
+
+  /** Validates, then stores (201 when new). Nothing is stored when validation fails (422). */
+  async put(accountId: string, req: PutByokRequest, ifMatch: string | undefined): Promise<{ config: ByokConfiguration; created: boolean }> {
+    if (this.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+    const validation = await this.validate(accountId, req, "registration");
+    if (!validation.ok) {
+      const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
+      throw new ApiError(422, "key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
+        checks: validation.checks,
+        field: req.provider,
+      });
+    }
+    const now = this.ctx.clock.now();
+    const etag = etagOf(req);
+    // Check-and-write in one transaction, so concurrent PUTs end in one consistent configuration.
+    return this.ctx.db.transaction(() => {
+      const existing = this.record(accountId);
+      if (ifMatch !== undefined && existing?.etag !== ifMatch) {
+        throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
+      }
+      const sameKey = existing !== undefined && existing.provider === req.provider && JSON.stringify(existing.reference) === JSON.stringify(referenceOf(req));
+      const rec: ByokRecord = {
+        accountId,
+        provider: req.provider,
+        reference: referenceOf(req),
+        nickname: req.nickname,
+        activationDate: req.activationDate,
+        validation,
+        etag,
+        activatedAt: sameKey && existing.activationDate === req.activationDate ? existing.activatedAt : null,
+        fallbackReason: null,
+        fallbackSince: null,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: existing && existing.etag === etag ? existing.updatedAt : now,
+      };
+      saveByokRecord(this.ctx.db, rec);
+      if (!existing || existing.etag !== etag) {
+        appendEvent(this.ctx.db, accountId, existing ? "byok.updated" : "byok.configured", now, { provider: req.provider, nickname: req.nickname, activationDate: req.activationDate, etag, keyChanged: !sameKey });
+      }
+      if (!sameKey) this.#recheck.delete(accountId);
+      this.#activateIfDue(rec, now);
+      return { config: toWire(this.record(accountId) as ByokRecord, now), created: !existing };
+    })();
+  }
+
+  /** Changes nickname or activation date; `ifMatch` is required. */
+  patch(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): ByokConfiguration {
+    if (ifMatch === undefined) throw new ApiError(428, "precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
+    const now = this.ctx.clock.now();
+    return this.ctx.db.transaction(() => {
+      const rec = this.record(accountId);
+      if (!rec) throw new ApiError(404, "not_found", `no BYOK configuration for account ${accountId}: PUT one first`);
+      if (rec.etag !== ifMatch) throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
+      const nickname = patch.nickname ?? rec.nickname;
+      const activationDate = patch.activationDate ?? rec.activationDate;
+      const next: ByokRecord = {
+        ...rec,
+        nickname,
+        activationDate,
+        etag: etagOf({ provider: rec.provider, reference: rec.reference, nickname, activationDate }),
+        activatedAt: activationDate === rec.activationDate ? rec.activatedAt : null,
+        updatedAt: now,
+      };
+      saveByokRecord(this.ctx.db, next);
+      appendEvent(this.ctx.db, accountId, "byok.updated", now, { nickname, activationDate, etag: next.etag, keyChanged: false });
+      this.#activateIfDue(next, now);
+      return toWire(this.record(accountId) as ByokRecord, now);
+    })();
+  }
+
+  /** Decides the key for new content, activating and rechecking on the way. */
+  selectForEncrypt(accountId: string): EncryptChoice {
+    if (this.reverting.has(accountId)) return { kind: "platform" };
+    const rec = this.record(accountId);
+    if (!rec) return { kind: "platform" };
+    const now = this.ctx.clock.now();
+    if (now < activationDateMs(rec.activationDate)) return { kind: "platform" };
+    this.#activateIfDue(rec, now);
+    if (rec.fallbackSince !== null) {
+      const schedule = this.#recheck.get(accountId);
+      // In fallback: try the customer key again only when the backoff has passed.
+      if (schedule && now < schedule.nextAt) return { kind: "platform" };
+    }
+    return { kind: "byok", record: rec, key: this.pool.for(rec) };
+  }
+
+  /** The customer key failed: content falls back to the platform key, and the state says why. */
+  reportFailure(accountId: string, err: CustomerKeyError): void {
+    const now = this.ctx.clock.now();
+    const prev = this.#recheck.get(accountId);
+    const attempts = (prev?.attempts ?? 0) + 1;
+    const delay = Math.min(this.ctx.settings.recheck.maxMs, this.ctx.settings.recheck.baseMs * 2 ** (attempts - 1));
+    this.#recheck.set(accountId, { attempts, nextAt: now + delay });
+    const rec = this.record(accountId);
+    if (rec && rec.fallbackSince === null) {
+      const reason = `${err.action}: ${err.message}`;
+      this.ctx.db.transaction(() => {
+        setFallback(this.ctx.db, accountId, reason, now);
+        appendEvent(this.ctx.db, accountId, "byok.fallback", now, { reason, kind: err.kind, action: err.action });
+      })();
+      this.ctx.log("warn", "customer key failed; new content uses the platform key", { accountId, kind: err.kind, action: err.action });
+    }
+  }
+
+  /** The customer key worked: leave fallback, if in it. */
+  reportHealthy(accountId: string): void {
+    this.#recheck.delete(accountId);
+    const rec = this.record(accountId);
+    if (rec && rec.fallbackSince !== null) {
+      const now = this.ctx.clock.now();
+      this.ctx.db.transaction(() => {
+        setFallback(this.ctx.db, accountId, null, null);
+        appendEvent(this.ctx.db, accountId, "byok.recovered", now, { after: `${now - rec.fallbackSince!} ms`, since: iso(rec.fallbackSince!) });
+      })();
+      this.ctx.log("info", "customer key works again; new content uses BYOK", { accountId });
+    }
+  }
+
+  /** Unwraps a customer-wrapped data key; a failure is a 424, never a 500. */
+  async unwrap(accountId: string, row: DataKeyRow): Promise<Buffer> {
+    const rec = this.record(accountId);
+    const reference = rec ?? { accountId, provider: row.source === "byok-aws" ? ("aws" as const) : ("azure" as const), reference: {} as ByokRecord["reference"], etag: "" };
+    try {
+      if (!rec) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
+      return await this.pool.for(reference as ByokRecord).unwrapDataKey(row.wrapped_key, row.key_ref);
+    } catch (err) {
+      if (err instanceof CustomerKeyError) {
+        throw new ApiError(424, "customer_key_unavailable", `customer key unavailable: ${err.action} on ${row.key_ref} failed: ${err.message}`, { details: { kind: err.kind } });
+      }
+      throw err;
+    }
+  }
+
+  /** Activations and fallback rechecks that are due (run by the maintenance timer). */
+  async tick(probe: (accountId: string) => Promise<void>): Promise<void> {
+    const now = this.ctx.clock.now();
+    for (const accountId of accountsWithByok(this.ctx.db)) {
+      const rec = this.record(accountId);
+      if (!rec || now < activationDateMs(rec.activationDate)) continue;
+      this.#activateIfDue(rec, now);
+      const schedule = this.#recheck.get(accountId);
+      if (rec.fallbackSince !== null && (!schedule || now >= schedule.nextAt)) await probe(accountId);
+    }
+  }
+
+  #activateIfDue(rec: ByokRecord, now: number): void {
+    if (rec.activatedAt !== null || now < activationDateMs(rec.activationDate)) return;
+    setActivated(this.ctx.db, rec.accountId, now);
+    appendEvent(this.ctx.db, rec.accountId, "byok.activated", now, { activationDate: rec.activationDate, status: byokStatus({ ...rec, activatedAt: now }, now) });
+  }
+}
+
+/** The provider-specific part of a request. */
+export function referenceOf(req: Pick<PutByokRequest, "provider"> & { aws?: unknown; azure?: unknown }): ByokRecord["reference"] {
+  return (req.provider === "aws" ? req.aws : req.azure) as ByokRecord["reference"];
+}
+
+/** A strong etag over the configuration's content: identical PUTs keep it. */
+export function etagOf(c: { provider: string; reference?: unknown; aws?: unknown; azure?: unknown; nickname: string; activationDate: string }): string {
+  const reference = c.reference ?? (c.provider === "aws" ? c.aws : c.azure);
+  const canonical = JSON.stringify([c.provider, sortKeys(reference), c.nickname, c.activationDate]);
+  return `"${createHash("sha256").update(canonical).digest("base64url").slice(0, 22)}"`;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (!v || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,88 @@
+/**
+ * DELETE .../byok: revert to platform-managed keys. Every data key wrapped by the
+ * customer key is unwrapped and re-wrapped under the current platform key version, in
+ * batches that each commit on their own, so a crash resumes where it stopped (done rows
+ * are platform-wrapped already). The configuration goes only when nothing is left.
+ */
+import type { DeleteByokResponse } from "../../sdk/schemas";
+import { CustomerKeyError } from "../../sdk/kms/types";
+import type { PlatformContext } from "../context";
+import type { Envelope } from "../content/envelope";
+import { wrapUnderPlatform } from "../content/platformWrap";
+import { ApiError } from "../errors";
+import { deleteByokRecord, getByokRecord } from "../store/byokConfigs";
+import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "../store/dataKeys";
+import { appendEvent } from "../store/events";
+import type { ByokService } from "./byokService";
+
+/** Re-wraps and removes the configuration; refuses with 409 when the customer key fails and `force` is off. */
+export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, envelope: Envelope, accountId: string, force: boolean): Promise<DeleteByokResponse> {
+  const rec = getByokRecord(ctx.db, accountId);
+  if (!rec) {
+    // Idempotent: a second DELETE (or a retry after a lost answer) finds nothing to do.
+    return { reverted: false, rewrappedDataKeys: 0, unreadableDataKeys: 0, unreadableMessages: 0 };
+  }
+  if (byok.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert is already running for this account: wait for it to finish");
+  byok.reverting.add(accountId);
+  envelope.flushCounters();
+  envelope.forget(accountId);
+  const key = byok.pool.for(rec);
+  let rewrapped = 0;
+  let unreadableKeys = 0;
+  let unreadableMessages = 0;
+  try {
+    for (;;) {
+      const batch = byokDataKeys(ctx.db, accountId, ctx.settings.rewrapBatchSize);
+      if (batch.length === 0) break;
+      const results: { id: string; plain?: Buffer; messages: number }[] = [];
+      for (const row of batch) {
+        try {
+          results.push({ id: row.id, plain: await key.unwrapDataKey(row.wrapped_key, row.key_ref), messages: row.messages });
+        } catch (err) {
+          if (!(err instanceof CustomerKeyError)) throw err;
+          if (!force) {
+            const pending = countByokDataKeys(ctx.db, accountId);
+            throw new ApiError(
+              409,
+              "conflict",
+              `the customer key no longer unwraps this account's data (${err.action}: ${err.message}); ${pending.keys} data keys protecting ${pending.messages} messages would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
+              { details: { affectedDataKeys: pending.keys, affectedMessages: pending.messages, rewrappedSoFar: rewrapped } },
+            );
+          }
+          results.push({ id: row.id, messages: row.messages });
+        }
+      }
+      const pk = ctx.keyring.current(accountId);
+      ctx.db.transaction(() => {
+        for (const r of results) {
+          if (r.plain) {
+            const w = wrapUnderPlatform(pk, r.id, r.plain);
+            rewrapDataKey(ctx.db, r.id, "platform", w.keyRef, w.keyVersion, w.wrapped);
+            rewrapped++;
+          } else {
+            markUnreadable(ctx.db, r.id);
+            unreadableKeys++;
+            unreadableMessages += r.messages;
+          }
+        }
+      })();
+    }
+    const now = ctx.clock.now();
+    ctx.db.transaction(() => {
+      if (unreadableKeys > 0) {
+        appendEvent(ctx.db, accountId, "byok.data-unreadable", now, { dataKeys: unreadableKeys, messages: unreadableMessages, keyRef: describeKey(rec.reference), forced: true });
+      }
+      deleteByokRecord(ctx.db, accountId);
+      appendEvent(ctx.db, accountId, "byok.reverted", now, { provider: rec.provider, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, forced: force });
+    })();
+    byok.pool.forget(accountId);
+    return { reverted: true, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, unreadableMessages };
+  } finally {
+    byok.reverting.delete(accountId);
+  }
+}
+
+function describeKey(reference: unknown): string {
+  const r = reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
+  return r.keyArn ?? `${r.vaultUrl}keys/${r.keyName}`;
+}

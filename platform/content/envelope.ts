@@ -1,0 +1,160 @@
+/**
+ * Envelope encryption of account content (DESIGN §3 key hierarchy): a cached AES-256 data
+ * key encrypts many messages; the data key is stored wrapped by the platform key or the
+ * customer key, committed before any ciphertext that uses it is returned.
+ */
+import { randomBytes } from "node:crypto";
+import type { KeySource } from "../../sdk/schemas";
+import { CustomerKeyError } from "../../sdk/kms/types";
+import type { ByokService } from "../byok/byokService";
+import type { PlatformContext } from "../context";
+import { KEY_BYTES, open, seal } from "../crypto/aead";
+import { contentAad, encodeHeader, parseCiphertext } from "../crypto/ciphertextFormat";
+import { ApiError } from "../errors";
+import { addMessages, dataKeyById, insertDataKey } from "../store/dataKeys";
+import { DataKeyCache, type CachedKey } from "./dataKeyCache";
+import { unwrapUnderPlatform, wrapUnderPlatform } from "./platformWrap";
+
+interface KeyMeta {
+  readonly accountId: string;
+  readonly source: KeySource;
+  readonly keyVersion: string;
+}
+
+/** The result of encrypt or decrypt. */
+export interface ContentResult {
+  readonly data: Buffer;
+  readonly keySource: KeySource;
+  readonly keyVersion: string;
+}
+
+/** Encrypts and decrypts content with cached data keys. */
+export class Envelope {
+  /** Data keys for new content, one slot per account and wrapping key. */
+  readonly encryptCache: DataKeyCache<KeyMeta>;
+  /** Unwrapped data keys for decryption, by data key id. */
+  readonly decryptCache: DataKeyCache<KeyMeta>;
+  readonly #byokEncryptCache: DataKeyCache<KeyMeta>;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: PlatformContext,
+    private readonly byok: ByokService,
+  ) {
+    const now = () => ctx.clock.now();
+    // Platform and BYOK data keys have separate bounds: the BYOK max age is also how long a revoked key keeps working.
+    this.encryptCache = new DataKeyCache<KeyMeta>(ctx.settings.platformCache, now, (e) => this.#flush(e));
+    this.decryptCache = new DataKeyCache<KeyMeta>(ctx.settings.byokCache, now);
+    this.#byokEncryptCache = new DataKeyCache<KeyMeta>(ctx.settings.byokCache, now, (e) => this.#flush(e));
+  }
+
+  /** Encrypts `plaintext` for `accountId` with the effective key. */
+  async encrypt(accountId: string, plaintext: Buffer): Promise<{ ciphertext: Buffer; keySource: KeySource; keyVersion: string }> {
+    const entry = await this.#dataKeyForEncrypt(accountId);
+    const header = encodeHeader(entry.id);
+    const sealed = seal(entry.key, plaintext, contentAad(header, accountId));
+    entry.uses++;
+    entry.unflushed++;
+    return { ciphertext: Buffer.concat([header, sealed]), keySource: entry.meta.source, keyVersion: entry.meta.keyVersion };
+  }
+
+  /** Decrypts a ciphertext of `accountId`. */
+  async decrypt(accountId: string, ciphertext: Buffer): Promise<ContentResult> {
+    const parsed = parseCiphertext(ciphertext);
+    if ("error" in parsed) throw new ApiError(400, "decryption_failed", `ciphertext: ${parsed.error}`, { field: "ciphertext" });
+    const slot = `${accountId}|${parsed.dataKeyId}`;
+    const entry = this.decryptCache.get(slot) ?? (await this.#loadForDecrypt(accountId, parsed.dataKeyId, slot));
+    let data: Buffer;
+    try {
+      data = open(entry.key, parsed.sealed, contentAad(parsed.header, accountId));
+    } catch {
+      throw new ApiError(400, "decryption_failed", "ciphertext: failed its integrity check (modified, truncated or bound to another account): pass the ciphertext exactly as content:encrypt returned it", {
+        field: "ciphertext",
+      });
+    }
+    return { data, keySource: entry.meta.source, keyVersion: entry.meta.keyVersion };
+  }
+
+  /** Drops every cached key of an account (revert, key change). */
+  forget(accountId: string): void {
+    const prefix = `${accountId}|`;
+    this.encryptCache.deletePrefix(prefix);
+    this.#byokEncryptCache.deletePrefix(prefix);
+    this.decryptCache.deletePrefix(prefix);
+  }
+
+  /** Writes message counters to the store (also done on eviction). */
+  flushCounters(): void {
+    for (const e of this.encryptCache.entries()) this.#flush(e);
+    for (const e of this.#byokEncryptCache.entries()) this.#flush(e);
+  }
+
+  #flush(e: CachedKey<KeyMeta>): void {
+    if (e.unflushed > 0) {
+      addMessages(this.ctx.db, e.id, e.unflushed);
+      e.unflushed = 0;
+    }
+  }
+
+  async #dataKeyForEncrypt(accountId: string): Promise<CachedKey<KeyMeta>> {
+    const choice = this.byok.selectForEncrypt(accountId);
+    if (choice.kind === "byok") {
+      const slot = `${accountId}|byok|${choice.record.etag}`;
+      const hit = this.#byokEncryptCache.get(slot);
+      if (hit) return hit;
+      try {
+        return await this.#once(slot, async () => {
+          const dk = await choice.key.generateDataKey();
+          const id = newDataKeyId();
+          insertDataKey(this.ctx.db, { id, account_id: accountId, source: choice.key.source, key_ref: dk.keyRef, key_version: dk.keyVersion, wrapped_key: dk.wrapped, created_at: this.ctx.clock.now() });
+          this.byok.reportHealthy(accountId);
+          return this.#byokEncryptCache.set(slot, { id, key: dk.plaintext, createdAt: this.ctx.clock.now(), meta: { accountId, source: choice.key.source, keyVersion: dk.keyVersion } });
+        });
+      } catch (err) {
+        if (!(err instanceof CustomerKeyError)) throw err;
+        // The seed: when the customer key is not available, the default encryption is the fallback.
+        this.byok.reportFailure(accountId, err);
+      }
+    }
+    const pk = this.ctx.keyring.current(accountId);
+    const slot = `${accountId}|platform|${pk.version}`;
+    const hit = this.encryptCache.get(slot);
+    if (hit) return hit;
+    const id = newDataKeyId();
+    const key = randomBytes(KEY_BYTES);
+    const w = wrapUnderPlatform(pk, id, key);
+    insertDataKey(this.ctx.db, { id, account_id: accountId, source: "platform", key_ref: w.keyRef, key_version: w.keyVersion, wrapped_key: w.wrapped, created_at: this.ctx.clock.now() });
+    return this.encryptCache.set(slot, { id, key, createdAt: this.ctx.clock.now(), meta: { accountId, source: "platform", keyVersion: w.keyVersion } });
+  }
+
+  async #loadForDecrypt(accountId: string, dataKeyId: string, slot: string): Promise<CachedKey<KeyMeta>> {
+    const row = dataKeyById(this.ctx.db, accountId, dataKeyId);
+    if (!row) {
+      throw new ApiError(400, "decryption_failed", `ciphertext: its data key ${dataKeyId} does not belong to account ${accountId}: decrypt it with the account that encrypted it`, { field: "ciphertext" });
+    }
+    if (row.unreadable) {
+      throw new ApiError(424, "customer_key_unavailable", `customer key unavailable: data key ${dataKeyId} was wrapped by ${row.key_ref}, which no longer unwraps it (recorded when BYOK was force-reverted)`);
+    }
+    let key: Buffer;
+    if (row.source === "platform") {
+      key = unwrapUnderPlatform(this.ctx.keyring, accountId, row.id, row.key_ref, row.wrapped_key);
+    } else {
+      key = await this.#once(`unwrap|${slot}`, () => this.byok.unwrap(accountId, row));
+    }
+    return this.decryptCache.set(slot, { id: row.id, key, createdAt: this.ctx.clock.now(), meta: { accountId, source: row.source, keyVersion: row.key_version } });
+  }
+
+  /** Runs one `make` per slot at a time, so a burst of misses makes one KMS call. */
+  async #once<T>(slot: string, make: () => Promise<T>): Promise<T> {
+    const running = this.#inflight.get(slot) as Promise<T> | undefined;
+    if (running) return running;
+    const p = make().finally(() => this.#inflight.delete(slot));
+    this.#inflight.set(slot, p);
+    return p;
+  }
+}
+
+/** A new data key id. */
+export function newDataKeyId(): string {
+  return `dk-${randomBytes(12).toString("hex")}`;
+}

@@ -1,0 +1,44 @@
+/** What every platform service shares: the store, the clock, the keyring, settings and the log. */
+import type { CustomerKey } from "../sdk/kms/types";
+import type { Clock } from "./clock";
+import type { CacheBounds } from "./content/dataKeyCache";
+import type { PlatformKeyring } from "./platformKeyring";
+import type { ByokRecord } from "./store/byokConfigs";
+import type { Db } from "./store/db";
+
+/** Builds the client of a customer key for one account's configuration. */
+export type CustomerKeyFactory = (accountId: string, record: Pick<ByokRecord, "provider" | "reference">, trust: { externalId: string }) => CustomerKey;
+
+/** A structured log line. Callers never pass tokens, secrets or key material. */
+export type Logger = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+
+/** Settings resolved from flags, env and defaults. */
+export interface PlatformSettings {
+  readonly rotationPeriodDays: number;
+  readonly platformCache: CacheBounds;
+  readonly byokCache: CacheBounds;
+  readonly awsPrincipalArn?: string;
+  readonly azureClientId?: string;
+  /** Vault hosts allowed beyond the Key Vault DNS suffixes (tests only). */
+  readonly allowVaultHosts: readonly string[];
+  /** Health recheck backoff after a fallback. */
+  readonly recheck: { readonly baseMs: number; readonly maxMs: number };
+  /**
+   * Also read the role's trust policy with the platform's own credentials and check its
+   * sts:ExternalId condition. Only a local platform sharing an account with the customer
+   * can do this; moto does not enforce ExternalId, so tests rely on it.
+   */
+  readonly inspectTrustPolicy: boolean;
+  /** Data keys re-wrapped per transaction on revert. */
+  readonly rewrapBatchSize: number;
+}
+
+/** The shared context. */
+export interface PlatformContext {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly keyring: PlatformKeyring;
+  readonly settings: PlatformSettings;
+  readonly log: Logger;
+  readonly customerKeys: CustomerKeyFactory;
+}

@@ -1,0 +1,26 @@
+/** AES-256-GCM sealing with a random 96-bit IV: the one AEAD the platform uses. */
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
+export const KEY_BYTES = 32;
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
+
+/** Encrypts `plaintext` and returns `iv ‖ ciphertext ‖ tag`. */
+export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]);
+}
+
+/** Reverses `seal`; throws when the blob, key or AAD does not match. */
+export function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error("sealed blob is truncated");
+  const iv = sealed.subarray(0, IV_BYTES);
+  const tag = sealed.subarray(sealed.length - TAG_BYTES);
+  const decipher = createDecipheriv("aes-256-gcm", key, iv);
+  decipher.setAAD(aad);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+}

@@ -1,0 +1,167 @@
+/**
+ * The local reference platform: accounts, platform-managed keys rotated every 90 days,
+ * BYOK with fallback, envelope encryption and the audit trail, over one SQLite store.
+ */
+import type { CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagementState, TrustResponse } from "../sdk/schemas";
+import { ByokService } from "./byok/byokService";
+import { revertToPlatform } from "./byok/revert";
+import { effectiveSource, toWire } from "./byok/status";
+import { iso, systemClock, type Clock } from "./clock";
+import { Envelope } from "./content/envelope";
+import type { CustomerKeyFactory, Logger, PlatformContext, PlatformSettings } from "./context";
+import { loadRootKey } from "./crypto/rootKey";
+import { ApiError } from "./errors";
+import { PlatformKeyring } from "./platformKeyring";
+import { accountById, allAccountIds, insertAccount } from "./store/accounts";
+import { openDatabase, type Db } from "./store/db";
+import { appendEvent, listEvents } from "./store/events";
+
+/** How to build a Platform. Every field but `dataDir` has a default. */
+export interface PlatformOptions {
+  /** Directory of the SQLite store and the generated root key. */
+  readonly dataDir: string;
+  /** Base64 root key; default `<dataDir>/root.key`, generated with mode 0600. */
+  readonly rootKey?: string;
+  /** The clock; tests inject a ManualClock. @default the wall clock */
+  readonly clock?: Clock;
+  /** Settings; see PlatformSettings. */
+  readonly settings?: Partial<PlatformSettings>;
+  /** Builds customer key clients. @default AWS KMS and Azure Key Vault through their SDKs */
+  readonly customerKeys?: CustomerKeyFactory;
+  /** Log sink. @default JSON lines on stderr */
+  readonly log?: Logger;
+}
+
+/** Default settings (DESIGN §3; cache bounds after the AWS Encryption SDK's caching CMM). */
+export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformSettings {
+  const byokMaxAge = env.EKM_BYOK_CACHE_MAX_AGE_MS === undefined ? 300_000 : Number(env.EKM_BYOK_CACHE_MAX_AGE_MS);
+  if (!Number.isInteger(byokMaxAge) || byokMaxAge < 0) {
+    throw new Error(`EKM_BYOK_CACHE_MAX_AGE_MS must be a whole number of milliseconds, received ${JSON.stringify(env.EKM_BYOK_CACHE_MAX_AGE_MS)}: unset it for the default 300000`);
+  }
+  return {
+    rotationPeriodDays: 90,
+    platformCache: { maxAgeMs: 300_000, maxMessages: 4096, maxEntries: 10_000 },
+    byokCache: { maxAgeMs: byokMaxAge, maxMessages: 4096, maxEntries: 10_000 },
+    awsPrincipalArn: env.EKM_AWS_PRINCIPAL_ARN || undefined,
+    azureClientId: env.EKM_AZURE_CLIENT_ID || undefined,
+    allowVaultHosts: [],
+    inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
+    recheck: { baseMs: 1_000, maxMs: 60_000 },
+    rewrapBatchSize: 100,
+  };
+}
+
+/** Writes a JSON log line to stderr. */
+export const stderrLogger: Logger = (level, message, fields = {}) => {
+  process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), level, message, ...fields })}\n`);
+};
+
+/** The platform's operations, independent of HTTP. */
+export class Platform {
+  readonly db: Db;
+  readonly ctx: PlatformContext;
+  readonly byok: ByokService;
+  readonly envelope: Envelope;
+
+  constructor(options: PlatformOptions) {
+    this.db = openDatabase(options.dataDir);
+    const clock = options.clock ?? systemClock;
+    const settings = { ...defaultSettings(), ...options.settings };
+    this.ctx = {
+      db: this.db,
+      clock,
+      settings,
+      log: options.log ?? stderrLogger,
+      keyring: new PlatformKeyring(this.db, loadRootKey(options.dataDir, options.rootKey), clock, settings.rotationPeriodDays),
+      customerKeys: options.customerKeys ?? defaultCustomerKeys(settings),
+    };
+    this.byok = new ByokService(this.ctx);
+    this.envelope = new Envelope(this.ctx, this.byok);
+  }
+
+  /** Creates an account with its first platform key version. */
+  createAccount(name: string | undefined): CreateAccountResponse {
+    const now = this.ctx.clock.now();
+    return this.db.transaction(() => {
+      const { account, token } = insertAccount(this.db, name, now);
+      appendEvent(this.db, account.id, "account.created", now, name ? { name } : {});
+      this.ctx.keyring.create(account.id);
+      return { accountId: account.id, token };
+    })();
+  }
+
+  /** Throws a 404 unless the account exists. */
+  requireAccount(accountId: string): void {
+    if (!accountById(this.db, accountId)) throw new ApiError(404, "not_found", `account ${accountId} not found`);
+  }
+
+  /** The account's key-management state. */
+  state(accountId: string): KeyManagementState {
+    const now = this.ctx.clock.now();
+    const rec = this.byok.record(accountId);
+    const source = effectiveSource(rec, now);
+    return {
+      accountId,
+      mode: rec ? "byok" : "platform-managed",
+      effectiveKeySource: source,
+      fallback: source === "platform-fallback" && rec?.fallbackReason ? { reason: rec.fallbackReason, since: iso(rec.fallbackSince!) } : null,
+      platformKey: this.ctx.keyring.info(accountId),
+      byok: rec ? toWire(rec, now) : null,
+    };
+  }
+
+  /** The account's audit events after `after`. */
+  events(accountId: string, after: number, limit: number): KeyEvent[] {
+    return listEvents(this.db, accountId, after, limit);
+  }
+
+  /** What the customer must trust. */
+  trust(accountId: string): TrustResponse {
+    const account = accountById(this.db, accountId)!;
+    const { awsPrincipalArn, azureClientId } = this.ctx.settings;
+    return {
+      accountId,
+      aws: awsPrincipalArn ? { principalArn: awsPrincipalArn, externalId: account.external_id } : null,
+      azure: azureClientId ? { applicationId: azureClientId } : null,
+    };
+  }
+
+  /** Reverts to platform-managed keys. */
+  async revert(accountId: string, force: boolean): Promise<DeleteByokResponse> {
+    return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, force);
+  }
+
+  /** Periodic work: rotations that are due, activations, fallback rechecks, counter flushes. */
+  async tick(): Promise<void> {
+    for (const accountId of allAccountIds(this.db)) this.ctx.keyring.current(accountId);
+    await this.byok.tick(async (accountId) => {
+      // A probe is a real encrypt of nothing: it takes the BYOK path, and recovers or stays in fallback.
+      await this.envelope.encrypt(accountId, Buffer.alloc(0));
+    });
+    this.envelope.flushCounters();
+  }
+
+  /** Flushes counters and closes the store. */
+  close(): void {
+    this.envelope.flushCounters();
+    this.db.close();
+  }
+}
+
+/** The production customer-key factory: AWS KMS via STS, Azure Key Vault via a client secret. */
+function defaultCustomerKeys(settings: PlatformSettings): CustomerKeyFactory {
+  return (accountId, record, trust) => {
+    if (record.provider === "aws") {
+      // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
+      const { createAwsCustomerKey } = require("../sdk/kms/aws") as typeof import("../sdk/kms/aws");
+      const ref = record.reference as { keyArn: string; roleArn: string };
+      return createAwsCustomerKey({ accountId, keyArn: ref.keyArn, roleArn: ref.roleArn, externalId: trust.externalId, inspectTrustPolicy: settings.inspectTrustPolicy });
+    }
+    throw new ApiError(
+      422,
+      "validation_failed",
+      "provider: azure is not available on this platform build: Azure Key Vault BYOK needs a Key Vault the tests can reach, see the README; use provider aws",
+      { field: "provider" },
+    );
+  };
+}

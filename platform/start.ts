@@ -1,0 +1,53 @@
+/** Starts a Platform behind its HTTP server with a maintenance timer; what the CLI, tests and the demo use. */
+import { Platform, type PlatformOptions } from "./platform";
+import { serve } from "./http/server";
+
+/** Options of `startPlatform`. */
+export interface StartOptions extends PlatformOptions {
+  /** Port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Interface. @default 127.0.0.1 */
+  readonly host?: string;
+  /** Admin token. */
+  readonly adminToken: string;
+  /** Largest request body. @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** How often rotations, activations and fallback rechecks run. @default 60000 */
+  readonly maintenanceIntervalMs?: number;
+}
+
+/** A running platform. */
+export interface RunningPlatform {
+  readonly url: string;
+  readonly platform: Platform;
+  close(): Promise<void>;
+}
+
+/** Opens the store, serves HTTP on loopback and runs maintenance on a timer. */
+export async function startPlatform(options: StartOptions): Promise<RunningPlatform> {
+  const platform = new Platform(options);
+  const { allowVaultHosts } = platform.ctx.settings;
+  if (allowVaultHosts.length > 0) {
+    platform.ctx.log("warn", `!!! --allow-vault-host is ON: the platform will call ${allowVaultHosts.join(", ")} besides Key Vault hosts. Use this only for local tests.`);
+  }
+  const server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes });
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    platform
+      .tick()
+      .catch((err: Error) => platform.ctx.log("error", "maintenance failed", { error: err.message }))
+      .finally(() => (running = false));
+  }, options.maintenanceIntervalMs ?? 60_000);
+  timer.unref();
+  return {
+    url: server.url,
+    platform,
+    close: async () => {
+      clearInterval(timer);
+      await server.close();
+      platform.close();
+    },
+  };
+}

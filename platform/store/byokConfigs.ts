@@ -1,0 +1,98 @@
+/** The one BYOK configuration per account. */
+import type { AwsKeyReference, AzureKeyReference, Validation } from "../../sdk/schemas";
+import type { Db } from "./db";
+
+/** A stored configuration, decoded. */
+export interface ByokRecord {
+  readonly accountId: string;
+  readonly provider: "aws" | "azure";
+  readonly reference: AwsKeyReference | AzureKeyReference;
+  readonly nickname: string;
+  readonly activationDate: string;
+  readonly validation: Validation;
+  readonly etag: string;
+  readonly activatedAt: number | null;
+  readonly fallbackReason: string | null;
+  readonly fallbackSince: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+interface Row {
+  account_id: string;
+  provider: "aws" | "azure";
+  reference: string;
+  nickname: string;
+  activation_date: string;
+  validation: string;
+  etag: string;
+  activated_at: number | null;
+  fallback_reason: string | null;
+  fallback_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Reads an account's configuration. */
+export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined {
+  const r = db.prepare("SELECT * FROM byok_configs WHERE account_id = ?").get(accountId) as Row | undefined;
+  if (!r) return undefined;
+  return {
+    accountId: r.account_id,
+    provider: r.provider,
+    reference: JSON.parse(r.reference) as AwsKeyReference | AzureKeyReference,
+    nickname: r.nickname,
+    activationDate: r.activation_date,
+    validation: JSON.parse(r.validation) as Validation,
+    etag: r.etag,
+    activatedAt: r.activated_at,
+    fallbackReason: r.fallback_reason,
+    fallbackSince: r.fallback_since,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Inserts or replaces an account's configuration. */
+export function saveByokRecord(db: Db, rec: ByokRecord): void {
+  db.prepare(
+    `INSERT INTO byok_configs (account_id, provider, reference, nickname, activation_date, validation, etag, activated_at, fallback_reason, fallback_since, created_at, updated_at)
+     VALUES (@account_id, @provider, @reference, @nickname, @activation_date, @validation, @etag, @activated_at, @fallback_reason, @fallback_since, @created_at, @updated_at)
+     ON CONFLICT(account_id) DO UPDATE SET provider = excluded.provider, reference = excluded.reference, nickname = excluded.nickname,
+       activation_date = excluded.activation_date, validation = excluded.validation, etag = excluded.etag, activated_at = excluded.activated_at,
+       fallback_reason = excluded.fallback_reason, fallback_since = excluded.fallback_since, updated_at = excluded.updated_at`,
+  ).run({
+    account_id: rec.accountId,
+    provider: rec.provider,
+    reference: JSON.stringify(rec.reference),
+    nickname: rec.nickname,
+    activation_date: rec.activationDate,
+    validation: JSON.stringify(rec.validation),
+    etag: rec.etag,
+    activated_at: rec.activatedAt,
+    fallback_reason: rec.fallbackReason,
+    fallback_since: rec.fallbackSince,
+    created_at: rec.createdAt,
+    updated_at: rec.updatedAt,
+  });
+}
+
+/** Records the start or end of a fallback. */
+export function setFallback(db: Db, accountId: string, reason: string | null, since: number | null): void {
+  db.prepare("UPDATE byok_configs SET fallback_reason = ?, fallback_since = ? WHERE account_id = ?").run(reason, since, accountId);
+}
+
+/** Records that the activation date passed. */
+export function setActivated(db: Db, accountId: string, at: number): void {
+  db.prepare("UPDATE byok_configs SET activated_at = ? WHERE account_id = ? AND activated_at IS NULL").run(at, accountId);
+}
+
+/** Removes an account's configuration. */
+export function deleteByokRecord(db: Db, accountId: string): void {
+  db.prepare("DELETE FROM byok_configs WHERE account_id = ?").run(accountId);
+}
+
+/** Accounts that have a configuration (for the maintenance timer). */
+export function accountsWithByok(db: Db): string[] {
+  return (db.prepare("SELECT account_id FROM byok_configs").all() as { account_id: string }[]).map((r) => r.account_id);
+}

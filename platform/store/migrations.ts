@@ -1,0 +1,61 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, in its own transaction, and
+ * `PRAGMA user_version` records the last one applied. Append new migrations; never edit one
+ * that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: accounts, platform key versions, data keys, audit events.
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    external_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE platform_keys (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    version INTEGER NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, version)
+  );
+  CREATE TABLE data_keys (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    source TEXT NOT NULL CHECK (source IN ('platform', 'byok-aws', 'byok-azure')),
+    key_ref TEXT NOT NULL,
+    key_version TEXT NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    unreadable INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX data_keys_by_account_source ON data_keys(account_id, source);
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    type TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_by_account ON events(account_id, seq);
+  `,
+  // 2: BYOK configuration (one per account) and message counts per data key, for revert reports.
+  `
+  CREATE TABLE byok_configs (
+    account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+    provider TEXT NOT NULL CHECK (provider IN ('aws', 'azure')),
+    reference TEXT NOT NULL,
+    nickname TEXT NOT NULL,
+    activation_date TEXT NOT NULL,
+    validation TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    activated_at INTEGER,
+    fallback_reason TEXT,
+    fallback_since INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  ALTER TABLE data_keys ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
+  `,
+];

@@ -1,0 +1,5 @@
+/** The typed platform client. */
+export * from "./errors";
+export * from "./retry";
+export * from "./platformClient";
+export type { CallOptions } from "./transport";
