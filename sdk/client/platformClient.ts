@@ -13,6 +13,7 @@ import {
   type PatchByokRequest,
   type PutByokRequest,
 } from "../schemas";
+import { isPlatformError } from "./errors";
 import { send, type CallOptions, type TransportConfig } from "./transport";
 import type { RetryOptions } from "./retry";
 
@@ -113,7 +114,7 @@ export class PlatformClient {
     try {
       return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/byok`, response: ByokConfiguration, idempotent: true, options })).body;
     } catch (err) {
-      if ((err as { status?: number; code?: string }).status === 404 && (err as { code?: string }).code === "not_found") return undefined;
+      if (isPlatformError(err, 404, "not_found")) return undefined;
       throw err;
     }
   }

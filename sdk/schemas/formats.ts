@@ -66,7 +66,7 @@ export function quote(value: unknown): string {
 
 /** A string refined by a predicate whose failure message shows the received value. */
 function formatted(check: (s: string) => string | undefined) {
-  return z.string({ error: (iss) => `expected a string, received ${quote(iss.input)}` }).superRefine((value, ctx) => {
+  return z.string().superRefine((value, ctx) => {
     const problem = check(value);
     if (problem) ctx.addIssue({ code: "custom", message: `${problem}; received ${quote(value)}`, input: value });
   });
@@ -148,7 +148,7 @@ export function isKeyVaultHost(host: string): boolean {
 /** Returns why `value` is not an ISO-8601 activation date, or undefined when it is one. */
 export function activationDateProblem(value: string): string | undefined {
   // A calendar date (midnight UTC) or a date-time with seconds and an explicit zone.
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(value);
   const fix = `must be an ISO-8601 date or date-time with a zone, e.g. "2026-12-01" or ${quote(EXAMPLES.activationDate)}`;
   if (!m) return fix;
   if (m[4] !== undefined && m[7] === undefined) return `${fix}; add a zone such as Z`;

@@ -1,0 +1,19 @@
+/** The platform's use of a customer's AWS KMS key: `createAwsCustomerKey` implements `CustomerKey` (source `byok-aws`). */
+export { createAwsCustomerKey, encryptionContext } from "./customerKey";
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TIMEOUT_MS,
+  SESSION_DURATION_SECONDS,
+  SESSION_REFRESH_MARGIN_MS,
+  type AwsCustomerKeyOptions,
+  type AwsService,
+} from "./options";
+export { mapAwsError, type AwsAction, type AwsErrorContext } from "./errors";
+export {
+  AWS_VALIDATION_STEPS,
+  checkTrustPolicy,
+  keyMetadataProblems,
+  type AwsValidationStep,
+  type TrustExpectation,
+  type TrustFinding,
+} from "./validate";
