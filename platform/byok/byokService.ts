@@ -39,7 +39,7 @@ export class ByokService {
   /** The wire form, or a 404. */
   get(accountId: string): ByokConfiguration {
     const rec = this.record(accountId);
-    if (!rec) throw new ApiError(404, "not_found", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
+    if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
     return toWire(rec, this.ctx.clock.now());
   }
 
@@ -103,7 +103,7 @@ export class ByokService {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(() => {
       const rec = this.record(accountId);
-      if (!rec) throw new ApiError(404, "not_found", `no BYOK configuration for account ${accountId}: PUT one first`);
+      if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: PUT one first`);
       if (rec.etag !== ifMatch) throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
       const nickname = patch.nickname ?? rec.nickname;
       const activationDate = patch.activationDate ?? rec.activationDate;

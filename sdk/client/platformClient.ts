@@ -114,7 +114,7 @@ export class PlatformClient {
     try {
       return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/byok`, response: ByokConfiguration, idempotent: true, options })).body;
     } catch (err) {
-      if (isPlatformError(err, 404, "not_found")) return undefined;
+      if (isPlatformError(err, 404, "byok_not_configured")) return undefined;
       throw err;
     }
   }

@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   "unauthorized",
   "forbidden",
   "not_found",
+  "byok_not_configured",
   "method_not_allowed",
   "conflict",
   "precondition_failed",

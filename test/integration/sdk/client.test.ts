@@ -148,9 +148,12 @@ describe("PlatformClient", function () {
     expect(err.message).to.contain("mode");
   });
 
-  it("returns undefined from getByok on 404 not_found", async () => {
-    handler = (_q, res) => reply(res, 404, { error: { code: "not_found", message: "no BYOK configuration" } });
+  it("returns undefined from getByok on 404 byok_not_configured, and throws on an unknown account", async () => {
+    handler = (_q, res) => reply(res, 404, { error: { code: "byok_not_configured", message: "no BYOK configuration" } });
     expect(await client().getByok(STATE.accountId)).to.equal(undefined);
+    handler = (_q, res) => reply(res, 404, { error: { code: "not_found", message: "account not found" } });
+    const err = await catchErr(client().getByok(STATE.accountId));
+    expect(err.code).to.equal("not_found");
   });
 
   it("rejects a bad base URL and a missing token up front", () => {
