@@ -3,3 +3,4 @@ export { Platform, defaultSettings, type PlatformOptions } from "./platform";
 export { startPlatform, type StartOptions, type RunningPlatform } from "./start";
 export { ManualClock, systemClock, DAY_MS, type Clock } from "./clock";
 export type { CustomerKeyFactory, PlatformSettings, Logger } from "./context";
+export { defaultCustomerKeys, type CustomerKeyOverrides } from "./byok/customerKeys";

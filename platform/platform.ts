@@ -4,6 +4,7 @@
  */
 import type { CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagementState, TrustResponse } from "../sdk/schemas";
 import { ByokService } from "./byok/byokService";
+import { defaultCustomerKeys } from "./byok/customerKeys";
 import { revertToPlatform } from "./byok/revert";
 import { effectiveSource, toWire } from "./byok/status";
 import { iso, systemClock, type Clock } from "./clock";
@@ -146,22 +147,4 @@ export class Platform {
     this.envelope.flushCounters();
     this.db.close();
   }
-}
-
-/** The production customer-key factory: AWS KMS via STS, Azure Key Vault via a client secret. */
-function defaultCustomerKeys(settings: PlatformSettings): CustomerKeyFactory {
-  return (accountId, record, trust) => {
-    if (record.provider === "aws") {
-      // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
-      const { createAwsCustomerKey } = require("../sdk/kms/aws") as typeof import("../sdk/kms/aws");
-      const ref = record.reference as { keyArn: string; roleArn: string };
-      return createAwsCustomerKey({ accountId, keyArn: ref.keyArn, roleArn: ref.roleArn, externalId: trust.externalId, inspectTrustPolicy: settings.inspectTrustPolicy });
-    }
-    throw new ApiError(
-      422,
-      "validation_failed",
-      "provider: azure is not available on this platform build: Azure Key Vault BYOK needs a Key Vault the tests can reach, see the README; use provider aws",
-      { field: "provider" },
-    );
-  };
 }

@@ -114,11 +114,12 @@ export function awsErrorCode(err: unknown): string {
   return "UnknownError";
 }
 
-/** An AWS message, safe to quote: access key IDs redacted, shortened, empty for moto's placeholder. */
+/** An AWS message, safe to quote: its first line, access key IDs redacted, shortened; empty for moto's placeholder. */
 export function safeAwsMessage(err: unknown): string {
   const raw = typeof err === "object" && err !== null ? (err as AwsErrorLike).message : undefined;
   if (typeof raw !== "string" || raw === "" || raw === "UnknownError") return "";
-  const redacted = raw.replace(/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, "<redacted>");
+  const firstLine = raw.split("\n")[0].trim();
+  const redacted = firstLine.replace(/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, "<redacted>");
   return redacted.length > 300 ? `${redacted.slice(0, 300)}…` : redacted;
 }
 
@@ -185,7 +186,8 @@ function make(kind: CustomerKeyErrorKind, ctx: AwsErrorContext, message: string)
  * Kinds: AccessDenied → access-denied; NotFound / NoSuchEntity → not-found; Disabled → disabled;
  * KMSInvalidState → pending-deletion when the key is pending deletion, else disabled;
  * InvalidCiphertext / IncorrectKey / InvalidKeyUsage → invalid-key; throttling, 5xx, network
- * errors and rejected credentials → unavailable; socket and deadline timeouts → timeout.
+ * errors and rejected credentials → unavailable; socket and deadline timeouts → timeout; any other
+ * HTTP 403 → access-denied.
  * Anything else is unavailable, with the AWS code in the message.
  */
 export function mapAwsError(err: unknown, ctx: AwsErrorContext): CustomerKeyError {
@@ -274,6 +276,11 @@ export function mapAwsError(err: unknown, ctx: AwsErrorContext): CustomerKeyErro
   }
   if (THROTTLED.has(code)) {
     return make("unavailable", ctx, `${action} was throttled by ${service} in ${region} (${code}) — retry later`);
+  }
+  if (e.$metadata?.httpStatusCode === 403) {
+    // A 403 whose body the SDK could not read (a proxy's page, or moto's XML AccessDenied on a JSON
+    // service when its IAM enforcement is on) is still a refusal.
+    return make("access-denied", ctx, accessDenied(ctx));
   }
   if (SERVICE_UNAVAILABLE.has(code) || isServerFault(e)) {
     return make("unavailable", ctx, `${action} failed: ${service} in ${region} is unavailable (${code}) — retry later`);

@@ -102,6 +102,16 @@ const cases: Case[] = [
     message: `iam:GetRole denied on ${ROLE} for the platform's own credentials — the local platform's trust-policy inspection needs iam:GetRole on the role`,
   },
   {
+    when: "a 403 comes back that the SDK could not parse (moto's XML AccessDenied on the JSON KMS protocol)",
+    err: Object.assign(new SyntaxError(`Unexpected token '<', "<?xml vers"... is not valid JSON\n  Deserialization error: …`), { ...meta(403) }),
+    ctx: ctx("kms:GenerateDataKey"),
+    kind: "access-denied",
+    message:
+      `kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow kms:GenerateDataKey on ${KEY} with condition ` +
+      "StringEquals kms:EncryptionContext:tenant_id = acct-42, and the key policy must let IAM policies grant it " +
+      "(the account root statement or one naming the role)",
+  },
+  {
     when: "the key does not exist",
     err: new NotFoundException({ message: `Key '${KEY}' does not exist`, ...meta(400) }),
     ctx: ctx("kms:DescribeKey"),
@@ -249,6 +259,13 @@ const cases: Case[] = [
     ctx: ctx("kms:GenerateDataKey"),
     kind: "unavailable",
     message: "kms:GenerateDataKey failed: ValidationException: 1 validation error for <redacted>: KeySpec",
+  },
+  {
+    when: "an unknown error has a multi-line message",
+    err: Object.assign(new SyntaxError("Unexpected end of JSON input\n  Deserialization error: to see the raw response, inspect $response"), { ...meta(400) }),
+    ctx: ctx("kms:Decrypt"),
+    kind: "unavailable",
+    message: "kms:Decrypt failed: SyntaxError: Unexpected end of JSON input",
   },
   {
     when: "something that is not an Error is thrown",

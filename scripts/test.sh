@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing, then typecheck, lint,
+# build, and every mocha suite (unit, integration against moto and the real platform,
+# end-to-end under the real Pulumi engine) in one run that ends with "N passed, N failed".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PULUMI_BIN="$(bash scripts/bootstrap/all.sh)"
+if [[ -n "$PULUMI_BIN" ]]; then export PATH="$PULUMI_BIN:$PATH"; fi
+echo "[test] typecheck" >&2
+npx tsc --noEmit -p tsconfig.json
+echo "[test] lint" >&2
+npx eslint .
+echo "[test] build" >&2
+npx tsc -p tsconfig.build.json
+echo "[test] mocha" >&2
+npx mocha --config .mocharc.json "$@"
