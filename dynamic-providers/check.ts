@@ -8,9 +8,9 @@
  */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { AccountId, ActivationDate, AwsKeyReference, AzureKeyReference, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type Validation } from "../sdk/schemas";
+import { AccountId, ActivationDate, AwsKeyReference, AzureKeyReference, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
 import { sameKey } from "./diff";
-import { containsUnknown, isUnknown, type PropertyBag } from "./types";
+import { isUnknown, type PropertyBag } from "./types";
 
 /** One check failure, as the engine reports it: `property` is a dotted path into the inputs. */
 export type CheckFailure = pulumi.dynamic.CheckFailure;
@@ -71,7 +71,9 @@ function configIssues(config: unknown): FieldIssue[] {
  * @param news the new inputs as the engine sends them (`__provider` included).
  */
 export function checkByokInputs(news: PropertyBag): CheckOutcome {
-  const { __provider: _provider, ...props } = news;
+  const { __provider: _provider, ...rest } = news;
+  // Output-only properties are registered as undefined; the engine drops them, a direct caller may not.
+  const props: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const inputs: Record<string, unknown> = { ...news, adoptExisting: props.adoptExisting ?? false };
   const top = parseWith(TopLevel, props);
   const issues = [...(top.ok ? [] : top.issues), ...configIssues(props.config)];
@@ -109,7 +111,7 @@ export function checkProperty(step: string, provider: "aws" | "azure"): string {
 }
 
 /** The failed steps of a validation, one failure each (`sts:AssumeRole: …`); skipped steps are left out. */
-export function validationFailures(validation: Pick<Validation, "ok" | "checks">, provider: "aws" | "azure"): CheckFailure[] {
+export function validationFailures(validation: { readonly ok: boolean; readonly checks: readonly ValidationCheck[] }, provider: "aws" | "azure"): CheckFailure[] {
   if (validation.ok) return [];
   const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
   if (failed.length === 0) {
@@ -124,7 +126,7 @@ export interface CallFailure {
   readonly code: string;
   readonly message: string;
   readonly field?: string;
-  readonly checks?: Validation["checks"];
+  readonly checks?: readonly ValidationCheck[];
 }
 
 /** The server's own message, without the client's `METHOD /path failed (…): ` prefix. */

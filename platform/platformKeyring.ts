@@ -22,6 +22,8 @@ export interface PlatformKey {
 /** Wraps platform keys under the root key, rotates them and caches the unwrapped versions. */
 export class PlatformKeyring {
   readonly #cache = new Map<string, PlatformKey>();
+  /** The current version of each account, so encrypts need no store read. */
+  readonly #current = new Map<string, PlatformKey>();
 
   constructor(
     private readonly db: Db,
@@ -37,10 +39,13 @@ export class PlatformKeyring {
 
   /** The current version, rotating first when it is `rotationPeriodDays` old. */
   current(accountId: string): PlatformKey {
+    const known = this.#current.get(accountId);
+    if (known && this.clock.now() - known.createdAt < this.rotationPeriodDays * DAY_MS) return known;
     const row = currentPlatformKey(this.db, accountId);
     if (!row) throw new Error(`account ${accountId} has no platform key`);
-    if (this.clock.now() - row.created_at >= this.rotationPeriodDays * DAY_MS) return this.rotate(accountId, row);
-    return this.#unwrap(row);
+    const pk = this.clock.now() - row.created_at >= this.rotationPeriodDays * DAY_MS ? this.rotate(accountId, row) : this.#unwrap(row);
+    this.#current.set(accountId, pk);
+    return pk;
   }
 
   /** A specific version, for decryption. */

@@ -31,9 +31,22 @@ export class ByokService {
     this.pool = new CustomerKeyPool(ctx);
   }
 
+  /** Stored configurations by account, so encrypts need no store read; `invalidate` after every write. */
+  readonly #records = new Map<string, ByokRecord | undefined>();
+
   /** The stored configuration, or undefined. */
   record(accountId: string): ByokRecord | undefined {
-    return getByokRecord(this.ctx.db, accountId);
+    // Inside a write the store is the truth: the cache is filled only from committed state.
+    if (this.ctx.db.inTransaction) return getByokRecord(this.ctx.db, accountId);
+    if (this.#records.has(accountId)) return this.#records.get(accountId);
+    const rec = getByokRecord(this.ctx.db, accountId);
+    this.#records.set(accountId, rec);
+    return rec;
+  }
+
+  /** Forgets the cached configuration of an account (after a write, or a rolled-back transaction). */
+  invalidate(accountId: string): void {
+    this.#records.delete(accountId);
   }
 
   /** The wire form, or a 404. */
@@ -67,7 +80,7 @@ export class ByokService {
     const now = this.ctx.clock.now();
     const etag = etagOf(req);
     // Check-and-write in one transaction, so concurrent PUTs end in one consistent configuration.
-    return this.ctx.db.transaction(() => {
+    return this.#writing(accountId, () => {
       const existing = this.record(accountId);
       if (ifMatch !== undefined && existing?.etag !== ifMatch) {
         throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
@@ -94,14 +107,14 @@ export class ByokService {
       if (!sameKey) this.#recheck.delete(accountId);
       this.#activateIfDue(rec, now);
       return { config: toWire(this.record(accountId) as ByokRecord, now), created: !existing };
-    })();
+    });
   }
 
   /** Changes nickname or activation date; `ifMatch` is required. */
   patch(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): ByokConfiguration {
     if (ifMatch === undefined) throw new ApiError(428, "precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
     const now = this.ctx.clock.now();
-    return this.ctx.db.transaction(() => {
+    return this.#writing(accountId, () => {
       const rec = this.record(accountId);
       if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: PUT one first`);
       if (rec.etag !== ifMatch) throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
@@ -119,7 +132,17 @@ export class ByokService {
       appendEvent(this.ctx.db, accountId, "byok.updated", now, { nickname, activationDate, etag: next.etag, keyChanged: false });
       this.#activateIfDue(next, now);
       return toWire(this.record(accountId) as ByokRecord, now);
-    })();
+    });
+  }
+
+  /** Runs `write` in a transaction (nested ones become savepoints) and drops the cached record whatever happens. */
+  #writing<T>(accountId: string, write: () => T): T {
+    this.invalidate(accountId);
+    try {
+      return this.ctx.db.transaction(write)();
+    } finally {
+      this.invalidate(accountId);
+    }
   }
 
   /** Decides the key for new content, activating and rechecking on the way. */
@@ -148,10 +171,10 @@ export class ByokService {
     const rec = this.record(accountId);
     if (rec && rec.fallbackSince === null) {
       const reason = `${err.action}: ${err.message}`;
-      this.ctx.db.transaction(() => {
+      this.#writing(accountId, () => {
         setFallback(this.ctx.db, accountId, reason, now);
         appendEvent(this.ctx.db, accountId, "byok.fallback", now, { reason, kind: err.kind, action: err.action });
-      })();
+      });
       this.ctx.log("warn", "customer key failed; new content uses the platform key", { accountId, kind: err.kind, action: err.action });
     }
   }
@@ -162,10 +185,10 @@ export class ByokService {
     const rec = this.record(accountId);
     if (rec && rec.fallbackSince !== null) {
       const now = this.ctx.clock.now();
-      this.ctx.db.transaction(() => {
+      this.#writing(accountId, () => {
         setFallback(this.ctx.db, accountId, null, null);
         appendEvent(this.ctx.db, accountId, "byok.recovered", now, { after: `${now - rec.fallbackSince!} ms`, since: iso(rec.fallbackSince!) });
-      })();
+      });
       this.ctx.log("info", "customer key works again; new content uses BYOK", { accountId });
     }
   }
@@ -199,8 +222,10 @@ export class ByokService {
 
   #activateIfDue(rec: ByokRecord, now: number): void {
     if (rec.activatedAt !== null || now < activationDateMs(rec.activationDate)) return;
-    setActivated(this.ctx.db, rec.accountId, now);
-    appendEvent(this.ctx.db, rec.accountId, "byok.activated", now, { activationDate: rec.activationDate, status: byokStatus({ ...rec, activatedAt: now }, now) });
+    this.#writing(rec.accountId, () => {
+      setActivated(this.ctx.db, rec.accountId, now);
+      appendEvent(this.ctx.db, rec.accountId, "byok.activated", now, { activationDate: rec.activationDate, status: byokStatus({ ...rec, activatedAt: now }, now) });
+    });
   }
 }
 

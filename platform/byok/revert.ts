@@ -75,9 +75,11 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
       deleteByokRecord(ctx.db, accountId);
       appendEvent(ctx.db, accountId, "byok.reverted", now, { provider: rec.provider, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, forced: force });
     })();
+    byok.invalidate(accountId);
     byok.pool.forget(accountId);
     return { reverted: true, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, unreadableMessages };
   } finally {
+    byok.invalidate(accountId);
     byok.reverting.delete(accountId);
   }
 }

@@ -8,7 +8,7 @@ import type { KeySource } from "../../sdk/schemas";
 import { CustomerKeyError } from "../../sdk/kms/types";
 import type { ByokService } from "../byok/byokService";
 import type { PlatformContext } from "../context";
-import { KEY_BYTES, open, seal } from "../crypto/aead";
+import { KEY_BYTES, open, sealWithPrefix } from "../crypto/aead";
 import { contentAad, encodeHeader, parseCiphertext } from "../crypto/ciphertextFormat";
 import { ApiError } from "../errors";
 import { addMessages, dataKeyById, insertDataKey } from "../store/dataKeys";
@@ -52,10 +52,10 @@ export class Envelope {
   async encrypt(accountId: string, plaintext: Buffer): Promise<{ ciphertext: Buffer; keySource: KeySource; keyVersion: string }> {
     const entry = await this.#dataKeyForEncrypt(accountId);
     const header = encodeHeader(entry.id);
-    const sealed = seal(entry.key, plaintext, contentAad(header, accountId));
+    const ciphertext = sealWithPrefix(entry.key, plaintext, contentAad(header, accountId), header);
     entry.uses++;
     entry.unflushed++;
-    return { ciphertext: Buffer.concat([header, sealed]), keySource: entry.meta.source, keyVersion: entry.meta.keyVersion };
+    return { ciphertext, keySource: entry.meta.source, keyVersion: entry.meta.keyVersion };
   }
 
   /** Decrypts a ciphertext of `accountId`. */

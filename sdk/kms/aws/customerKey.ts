@@ -27,6 +27,7 @@ import {
   type AwsService,
   type ResolvedAwsCustomerKeyOptions,
 } from "./options";
+import { checkKeyUsePolicy, type KeyUseExpectation } from "./rolePolicy";
 import { checkTrustPolicy, validateAwsKey } from "./validate";
 
 /** Temporary credentials of the customer's role; never logged or put in a message. */
@@ -51,6 +52,12 @@ export interface AwsKeySession {
   kms<T>(action: AwsAction, keyRef: string, run: (client: KMSClient, abortSignal: AbortSignal) => Promise<T>): Promise<T>;
   generateDataKey(): Promise<WrappedDataKey>;
   unwrapDataKey(wrapped: Buffer, keyRef: string): Promise<Buffer>;
+  /**
+   * Local-platform check (with `inspectTrustPolicy`): reads the role's policies with the
+   * platform's credentials and throws access-denied when they would deny `action` for this
+   * account's encryption context. Returns a note, or undefined when the check is off.
+   */
+  inspectKeyUse(action: KeyUseExpectation["action"]): Promise<string | undefined>;
 }
 
 /** KMS answers that mean the assumed-role session itself is no good: drop it and assume again next time. */
@@ -149,7 +156,10 @@ export function createAwsKeySession(options: AwsCustomerKeyOptions): AwsKeySessi
   function kmsClient(region: string, session: AssumedSession): KMSClient {
     const existing = kmsClients.get(region);
     if (existing?.session === session) return existing.client;
-    existing?.client.destroy();
+    if (existing !== undefined) {
+      // Calls still running on the old session's client end within their deadline; close its sockets after that.
+      setTimeout(() => existing.client.destroy(), o.timeoutMs + 1000).unref();
+    }
     const client = new KMSClient({ region, ...base, credentials: session.credentials });
     if (o.onCall) client.middlewareStack.add(callCounter("kms", o.onCall), COUNTER);
     kmsClients.set(region, { client, session });
@@ -173,6 +183,28 @@ export function createAwsKeySession(options: AwsCustomerKeyOptions): AwsKeySessi
     const finding = checkTrustPolicy(document, o);
     if (!finding.ok) throw new CustomerKeyError("access-denied", "sts:AssumeRole", finding.message);
     return finding.message;
+  }
+
+  /** Every identity policy document of the role: inline ones and the default version of attached ones. */
+  async function rolePolicyDocuments(): Promise<string[]> {
+    const iamSdk = require("@aws-sdk/client-iam") as typeof import("@aws-sdk/client-iam");
+    const client = iamClient();
+    const get = <T>(run: (abortSignal: AbortSignal) => Promise<T>) => call("iam:GetRole", o.keyArn, run);
+    const docs: string[] = [];
+    const inline = await get((abortSignal) => client.send(new iamSdk.ListRolePoliciesCommand({ RoleName: o.roleName }), { abortSignal }));
+    for (const name of inline.PolicyNames ?? []) {
+      const p = await get((abortSignal) => client.send(new iamSdk.GetRolePolicyCommand({ RoleName: o.roleName, PolicyName: name }), { abortSignal }));
+      if (p.PolicyDocument) docs.push(p.PolicyDocument);
+    }
+    const attached = await get((abortSignal) => client.send(new iamSdk.ListAttachedRolePoliciesCommand({ RoleName: o.roleName }), { abortSignal }));
+    for (const a of attached.AttachedPolicies ?? []) {
+      const policy = await get((abortSignal) => client.send(new iamSdk.GetPolicyCommand({ PolicyArn: a.PolicyArn }), { abortSignal }));
+      const version = await get((abortSignal) =>
+        client.send(new iamSdk.GetPolicyVersionCommand({ PolicyArn: a.PolicyArn, VersionId: policy.Policy?.DefaultVersionId }), { abortSignal }),
+      );
+      if (version.PolicyVersion?.Document) docs.push(version.PolicyVersion.Document);
+    }
+    return docs;
   }
 
   async function assumeNow(): Promise<AssumedSession> {
@@ -203,6 +235,19 @@ export function createAwsKeySession(options: AwsCustomerKeyOptions): AwsKeySessi
 
   const session: AwsKeySession = {
     options: o,
+
+    async inspectKeyUse(action) {
+      if (!o.inspectTrustPolicy) return undefined;
+      let documents: string[];
+      try {
+        documents = await rolePolicyDocuments();
+      } catch (err) {
+        return `role policy not inspected (${(err as Error).message})`;
+      }
+      const finding = checkKeyUsePolicy(documents, { action, keyArn: o.keyArn, accountId: o.accountId, roleArn: o.roleArn });
+      if (!finding.ok) throw new CustomerKeyError("access-denied", action, finding.message);
+      return finding.message;
+    },
 
     assumeRole(fresh = false) {
       if (!fresh && cached !== undefined && cached.expiration.getTime() - SESSION_REFRESH_MARGIN_MS > o.now()) {

@@ -17,3 +17,4 @@ export {
   type TrustExpectation,
   type TrustFinding,
 } from "./validate";
+export { checkKeyUsePolicy, type KeyUseExpectation } from "./rolePolicy";

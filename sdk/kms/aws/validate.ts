@@ -68,14 +68,15 @@ export interface TrustFinding {
   readonly message: string;
 }
 
-type Json = unknown;
+/** A parsed JSON policy value. */
+export type Json = unknown;
 
-function asArray(v: Json): Json[] {
+export function asArray(v: Json): Json[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
 }
 
-function strings(v: Json): string[] {
+export function strings(v: Json): string[] {
   return asArray(v).filter((x): x is string => typeof x === "string");
 }
 
@@ -259,12 +260,14 @@ export async function validateAwsKey(session: AwsKeySession): Promise<Validation
     });
     await step("kms:DescribeKey", () => describeKeyStep(session));
     await step("kms:GenerateDataKey", async () => {
+      const note = await session.inspectKeyUse("kms:GenerateDataKey");
       const dataKey = await session.generateDataKey();
       plaintext = dataKey.plaintext;
       wrapped = dataKey.wrapped;
-      return `generated an AES-256 data key under ${dataKey.keyVersion} with encryption context tenant_id = ${o.accountId}`;
+      return `generated an AES-256 data key under ${dataKey.keyVersion} with encryption context tenant_id = ${o.accountId}${note ? `; ${note}` : ""}`;
     });
     await step("kms:Decrypt", async () => {
+      await session.inspectKeyUse("kms:Decrypt");
       const unwrapped = await session.unwrapDataKey(wrapped as Buffer, o.keyArn);
       const same = plaintext !== undefined && unwrapped.length === plaintext.length && timingSafeEqual(unwrapped, plaintext);
       unwrapped.fill(0);

@@ -185,7 +185,9 @@ describe("createAwsCustomerKey (moto)", function () {
       ),
     );
     expect(checks[1].message).to.equal(`key ${c.keyArn} is Enabled, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT in us-east-1; rotation enabled`);
-    expect(checks[2].message).to.equal(`generated an AES-256 data key under ${c.keyArn} with encryption context tenant_id = acct-42`);
+    expect(checks[2].message).to.equal(
+      `generated an AES-256 data key under ${c.keyArn} with encryption context tenant_id = acct-42; the role policy allows kms:GenerateDataKey with kms:EncryptionContext:tenant_id = acct-42`,
+    );
     expect(checks[3].message).to.equal(
       `unwrapped the data key under ${c.keyArn} with encryption context tenant_id = acct-42; the round trip returned the generated key`,
     );

@@ -127,7 +127,7 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     it("rejects an unknown key at kms:DescribeKey", async () => {
       const { accountId, client, customer, request } = await onboard();
       const unknown = customer.keyArn.replace(/key\/.+$/, "key/00000000-0000-4000-8000-000000000000");
-      const err = await failure(client.putByok(accountId, { ...request, aws: { ...request.provider === "aws" ? request.aws : { roleArn: "" }, keyArn: unknown } }));
+      const err = await failure(client.putByok(accountId, { provider: "aws", aws: { keyArn: unknown, roleArn: customer.roleArn }, nickname: request.nickname, activationDate: request.activationDate }));
       expect(err.status).to.equal(422);
       const failed = err.checks!.find((c) => !c.ok)!;
       expect(failed.name).to.equal("kms:DescribeKey");

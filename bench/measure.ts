@@ -1,0 +1,38 @@
+/** Tiny benchmark helpers: run a function for a time budget and report bytes per second. */
+
+/** Result of one measurement. */
+export interface Rate {
+  readonly ops: number;
+  readonly seconds: number;
+  readonly opsPerSecond: number;
+  readonly bytesPerSecond: number;
+}
+
+/** Runs `fn` repeatedly: a warm-up, then for at least `budgetMs`; returns the rate. */
+export async function measure(payloadBytes: number, budgetMs: number, fn: () => unknown | Promise<unknown>): Promise<Rate> {
+  for (let i = 0; i < 20; i++) await fn();
+  let ops = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(budgetMs) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < 8; i++) await fn();
+    ops += 8;
+    now = process.hrtime.bigint();
+  }
+  const seconds = Number(now - start) / 1e9;
+  return { ops, seconds, opsPerSecond: ops / seconds, bytesPerSecond: (ops * payloadBytes) / seconds };
+}
+
+/** Formats bytes per second as MiB/s. */
+export const mibps = (r: Rate) => `${(r.bytesPerSecond / 1048576).toFixed(1)} MiB/s`;
+
+/** Payload sizes every content benchmark uses. */
+export const SIZES: readonly [string, number][] = [
+  ["1 KiB", 1024],
+  ["64 KiB", 64 * 1024],
+  ["1 MiB", 1024 * 1024],
+];
+
+/** Time budget per measurement; BENCH_MS overrides it. */
+export const BUDGET_MS = Number(process.env.BENCH_MS ?? 1500);

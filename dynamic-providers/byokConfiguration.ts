@@ -1,0 +1,158 @@
+/**
+ * `ByokConfiguration`: an account's BYOK configuration on the platform, as a Pulumi resource.
+ *
+ * Registering validates the key with a real round trip (AWS: AssumeRole, DescribeKey,
+ * GenerateDataKey, Decrypt; Azure: read, wrapKey, unwrapKey) before anything is stored; `check`
+ * dry-runs the same validation during preview. Deleting the resource reverts the account to
+ * platform-managed keys, re-wrapping every data key, and returns once that is done.
+ *
+ * The resource id is the account id: one configuration per account. Pulumi's `import` and
+ * `.get()` do not work for dynamic resources, so an existing configuration is adopted by
+ * creating the resource: an identical one is adopted as it is, a different one only with
+ * `adoptExisting: true` (which replaces it).
+ *
+ * Credentials: the platform URL and token come from stack config `ekm:platformUrl` and secret
+ * `ekm:apiToken`, or from `EKM_PLATFORM_URL` / `EKM_API_TOKEN`, read by the provider when it
+ * runs. They are never inputs, so they never reach the resource's state.
+ *
+ * Type token: `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ByokStatus, EffectiveKeySource, Validation } from "../sdk/schemas";
+import { byokConfigurationProvider } from "./provider";
+import type { ByokFallback } from "./types";
+
+/** The module and type of the resource's token `pulumi-nodejs:dynamic/<module>:<type>`. */
+export const BYOK_CONFIGURATION_MODULE = "ekm";
+/** See BYOK_CONFIGURATION_MODULE. */
+export const BYOK_CONFIGURATION_TYPE = "ByokConfiguration";
+/** The resource's type token. */
+export const BYOK_CONFIGURATION_TOKEN = `pulumi-nodejs:dynamic/${BYOK_CONFIGURATION_MODULE}:${BYOK_CONFIGURATION_TYPE}`;
+
+/** The customer's AWS KMS key and the role the platform assumes (the `aws` part of an AWS ByokKey's `byokConfig`). */
+export interface AwsKeyReferenceInput {
+  /** The KMS key ARN (not an alias ARN), e.g. `arn:aws:kms:us-east-1:111122223333:key/1234abcd-…`. */
+  readonly keyArn: pulumi.Input<string>;
+  /** The IAM role ARN the platform assumes with the account's external ID. */
+  readonly roleArn: pulumi.Input<string>;
+}
+
+/** The customer's Azure Key Vault key (the `azure` part of an Azure key component's `byokConfig`). */
+export interface AzureKeyReferenceInput {
+  /** The vault's URL, e.g. `https://contoso-byok.vault.azure.net/`. */
+  readonly vaultUrl: pulumi.Input<string>;
+  /** The Microsoft Entra tenant ID of the vault (a GUID). */
+  readonly tenantId: pulumi.Input<string>;
+  /** The key's name in the vault. */
+  readonly keyName: pulumi.Input<string>;
+  /**
+   * A key version (32 hex characters) to pin the key to.
+   * @default versionless: the platform follows the key's newest version
+   */
+  readonly keyVersion?: pulumi.Input<string>;
+}
+
+/** Which key to register: an AWS KMS key or an Azure Key Vault key. */
+export type ByokKeyConfigInput = { readonly provider: "aws"; readonly aws: pulumi.Input<AwsKeyReferenceInput> } | { readonly provider: "azure"; readonly azure: pulumi.Input<AzureKeyReferenceInput> };
+
+/** The arguments of a ByokConfiguration. */
+export interface ByokConfigurationArgs {
+  /**
+   * The platform account whose content the key protects (`acct-…`). The resource id is this
+   * account id. A change forces replacement: the new account's configuration is created first,
+   * then the old account is reverted to platform-managed keys.
+   * @default none (required)
+   */
+  readonly accountId: pulumi.Input<string>;
+  /**
+   * The key: `{provider: "aws", aws: {keyArn, roleArn}}` or `{provider: "azure", azure: {vaultUrl,
+   * tenantId, keyName, keyVersion?}}`, typically a ByokKey component's `byokConfig` output.
+   * Another key or role of the same cloud updates in place and is validated again by the
+   * platform. Another cloud (`aws` ⇄ `azure`) forces replacement, deleting first: the account is
+   * reverted to platform-managed keys, then the new key is registered.
+   * @default none (required)
+   */
+  readonly config: pulumi.Input<ByokKeyConfigInput>;
+  /**
+   * A label for the key, 1–64 printable characters without leading or trailing white space.
+   * A change updates in place.
+   * @default none (required)
+   */
+  readonly nickname: pulumi.Input<string>;
+  /**
+   * When the platform starts using the key for new content: an ISO-8601 date (`2026-12-01`,
+   * midnight UTC) or date-time with a zone (`2026-12-01T09:00:00Z`). Until then, and whenever
+   * the key fails, new content uses the platform key. A change updates in place.
+   * @default none (required)
+   */
+  readonly activationDate: pulumi.Input<string>;
+  /**
+   * Take over an account's existing, different BYOK configuration on create, replacing it with
+   * this one. Without it, creating over a different configuration fails and names it; an
+   * identical configuration is always adopted as it is. Only used on create: a change alone
+   * does nothing.
+   * @default false
+   */
+  readonly adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** An account's BYOK configuration on the platform. */
+export class ByokConfiguration extends pulumi.dynamic.Resource {
+  /** The platform account id (also the resource id). */
+  declare readonly accountId: pulumi.Output<string>;
+  /** The registered key, as the platform holds it. */
+  declare readonly config: pulumi.Output<{ provider: "aws"; aws: { keyArn: string; roleArn: string } } | { provider: "azure"; azure: { vaultUrl: string; tenantId: string; keyName: string; keyVersion?: string } }>;
+  /** The key's label, as the platform holds it. */
+  declare readonly nickname: pulumi.Output<string>;
+  /** The activation date, as the platform holds it. */
+  declare readonly activationDate: pulumi.Output<string>;
+  /** Whether create may take over a different existing configuration. */
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  /** `pending-activation`, `active`, `degraded` (the key fails; content falls back) or `invalid`. */
+  declare readonly status: pulumi.Output<ByokStatus>;
+  /** Which key protects new content now: `byok`, `platform` (before activation) or `platform-fallback`. */
+  declare readonly effectiveKeySource: pulumi.Output<EffectiveKeySource>;
+  /** The last validation: phase, time, and each step with its message. */
+  declare readonly validation: pulumi.Output<Validation>;
+  /** The configuration's etag; updates send it as If-Match so changes made outside Pulumi are not overwritten unseen. */
+  declare readonly etag: pulumi.Output<string>;
+  /** When the configuration was first registered (ISO-8601). */
+  declare readonly createdAt: pulumi.Output<string>;
+  /** When the configuration last changed (ISO-8601). */
+  declare readonly updatedAt: pulumi.Output<string>;
+  /** The account's current platform key version, e.g. `pk-3` (used before activation and on fallback). */
+  declare readonly platformKeyVersion: pulumi.Output<string>;
+  /** Why new content falls back to the platform key, while it does; undefined otherwise. */
+  declare readonly fallback: pulumi.Output<ByokFallback | undefined>;
+
+  /**
+   * @param name the resource name.
+   * @param args the account, the key and its lifecycle.
+   * @param opts resource options.
+   */
+  constructor(name: string, args: ByokConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      byokConfigurationProvider,
+      name,
+      {
+        accountId: args.accountId,
+        config: args.config,
+        nickname: args.nickname,
+        activationDate: args.activationDate,
+        adoptExisting: args.adoptExisting ?? false,
+        // Outputs only: declared so the engine returns them on the resource.
+        status: undefined,
+        effectiveKeySource: undefined,
+        validation: undefined,
+        etag: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+        platformKeyVersion: undefined,
+        fallback: undefined,
+      },
+      opts,
+      BYOK_CONFIGURATION_MODULE,
+      BYOK_CONFIGURATION_TYPE,
+    );
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Dynamic providers: the platform side of BYOK as Pulumi resources.
+ *
+ * `ByokConfiguration` registers an account's key with the platform; its provider is
+ * `byokConfigurationProvider`. The pure parts (input check, diff) are exported for tests and tools.
+ */
+export {
+  ByokConfiguration,
+  BYOK_CONFIGURATION_MODULE,
+  BYOK_CONFIGURATION_TOKEN,
+  BYOK_CONFIGURATION_TYPE,
+  type AwsKeyReferenceInput,
+  type AzureKeyReferenceInput,
+  type ByokConfigurationArgs,
+  type ByokKeyConfigInput,
+} from "./byokConfiguration";
+export { byokConfigurationProvider, operationsCandidates, type ByokConfigurationProvider } from "./provider";
+export { diffByok, sameKey } from "./diff";
+export { checkByokInputs, needsDryRun, validationFailures, dryRunFailure, type CheckOutcome, type CheckFailure, type DryRunOutcome } from "./check";
+export { UNKNOWN, type ByokFallback, type ByokInputs, type ByokKeyConfig, type ByokOutputs } from "./types";

@@ -1,0 +1,291 @@
+/**
+ * What the ByokConfiguration provider does, one function per provider method. The provider
+ * object (`./provider.ts`) is serialized into the state and loads this module with `require()`
+ * at call time, so this module may import freely: the sdk client, the schemas, the settings.
+ *
+ * The platform URL and token are resolved on every call, from the stack config the engine hands
+ * to the provider's `configure` (`ekm:platformUrl`, secret `ekm:apiToken`) or from the
+ * environment (`EKM_PLATFORM_URL`, `EKM_API_TOKEN`). They are never part of the inputs, the
+ * outputs or any message.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { PlatformClient, isPlatformError, type PlatformError } from "../sdk/client";
+import type { ByokConfiguration as StoredConfiguration, KeyManagementState, PutByokRequest } from "../sdk/schemas";
+import { resolvePlatformSettings, type PlatformSettings } from "../components/platformSettings";
+import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures } from "./check";
+import { canonical, diffByok, sameKey } from "./diff";
+import type { ByokInputs, ByokKeyConfig, ByokOutputs, PropertyBag } from "./types";
+
+/** What every operation needs besides its arguments. */
+export interface OperationContext {
+  /**
+   * Reads `platformUrl` or `apiToken` from the `ekm` namespace of the stack config the engine
+   * passed to `configure`.
+   * @default no stack config (environment only)
+   */
+  readonly config?: (key: "platformUrl" | "apiToken") => string | undefined;
+  /**
+   * The environment.
+   * @default process.env at call time
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where warnings go. The provider runs in the engine's `pulumi-resource-pulumi-nodejs` process,
+   * which has no engine log connection, so its stderr is where the CLI picks them up.
+   * @default console.warn
+   */
+  readonly warn?: (message: string) => void;
+}
+
+/** Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key. */
+export const TIMEOUTS = { call: 30_000, register: 60_000, revert: 600_000 } as const;
+
+function settingsOf(ctx: OperationContext): PlatformSettings {
+  return resolvePlatformSettings({ config: ctx.config ?? (() => undefined), env: ctx.env ?? process.env });
+}
+
+function connect(ctx: OperationContext): { client: PlatformClient; baseUrl: string } {
+  const s = settingsOf(ctx);
+  return { client: new PlatformClient({ baseUrl: s.baseUrl, token: s.token, timeoutMs: TIMEOUTS.call }), baseUrl: s.baseUrl };
+}
+
+const warnOf = (ctx: OperationContext) => ctx.warn ?? ((message: string) => console.warn(`warning: ${message}`));
+
+/** The request to register, from inputs that `check` accepted; throws when they are invalid or unknown. */
+function requestOf(inputs: PropertyBag): { accountId: string; body: PutByokRequest; adoptExisting: boolean } {
+  const outcome = checkByokInputs(inputs);
+  if (outcome.failures.length > 0) {
+    throw new Error(`ByokConfiguration: invalid inputs:\n${outcome.failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
+  }
+  if (!outcome.request) throw new Error("ByokConfiguration: some inputs are still unknown; the engine only creates and updates with known inputs");
+  return { ...outcome.request, adoptExisting: inputs.adoptExisting === true };
+}
+
+/** The key part of a registration or stored configuration: `{provider, aws}` or `{provider, azure}`. */
+export function keyConfigOf(c: PutByokRequest | StoredConfiguration): ByokKeyConfig {
+  return JSON.parse(canonical(c.provider === "aws" ? { provider: "aws", aws: c.aws } : { provider: "azure", azure: c.azure })) as ByokKeyConfig;
+}
+
+/** Same key, nickname and activation date. */
+function identical(stored: StoredConfiguration, body: PutByokRequest): boolean {
+  return sameKey(keyConfigOf(stored), keyConfigOf(body)) && stored.nickname === body.nickname && stored.activationDate === body.activationDate;
+}
+
+/** A one-line description of a stored key, for messages. */
+export function describeKey(c: StoredConfiguration | PutByokRequest): string {
+  return c.provider === "aws" ? `AWS KMS key ${c.aws.keyArn} (role ${c.aws.roleArn})` : `Azure Key Vault key ${c.azure.keyName}${c.azure.keyVersion ? `/${c.azure.keyVersion}` : ""} in ${c.azure.vaultUrl}`;
+}
+
+/** The outputs, from the account's live state. */
+export function outputsOf(state: KeyManagementState, adoptExisting: boolean): ByokOutputs | undefined {
+  const b = state.byok;
+  if (!b) return undefined;
+  return {
+    accountId: state.accountId,
+    config: keyConfigOf(b),
+    nickname: b.nickname,
+    activationDate: b.activationDate,
+    adoptExisting,
+    status: b.status,
+    effectiveKeySource: state.effectiveKeySource,
+    validation: b.validation,
+    etag: b.etag,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+    platformKeyVersion: state.platformKey.version,
+    ...(state.fallback ? { fallback: state.fallback } : {}),
+  };
+}
+
+/** The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration. */
+export function inputsOf(outs: ByokOutputs): ByokInputs {
+  return { accountId: outs.accountId, config: outs.config, nickname: outs.nickname, activationDate: outs.activationDate, adoptExisting: outs.adoptExisting };
+}
+
+async function liveOutputs(client: PlatformClient, accountId: string, adoptExisting: boolean): Promise<ByokOutputs> {
+  const outs = outputsOf(await client.getKeyManagement(accountId), adoptExisting);
+  if (!outs) {
+    throw new Error(`ByokConfiguration ${accountId}: the configuration is gone right after it was written; someone reverted the account concurrently: run "pulumi refresh", then "pulumi up"`);
+  }
+  return outs;
+}
+
+/** PUT with the messages a Pulumi user needs for the two expected refusals. */
+async function register(client: PlatformClient, accountId: string, body: PutByokRequest, ifMatch?: string): Promise<void> {
+  try {
+    await client.putByok(accountId, body, { ifMatch, timeoutMs: TIMEOUTS.register });
+  } catch (err) {
+    if (isPlatformError(err, 422, "key_validation_failed")) {
+      const failed = validationFailures({ ok: false, checks: err.checks ?? [] }, body.provider);
+      throw new Error(
+        `ByokConfiguration ${accountId}: the platform refused ${describeKey(body)}; nothing was stored:\n${failed.map((f) => `  ${f.reason}`).join("\n")}`,
+      );
+    }
+    if (isPlatformError(err, 412)) throw staleEtag(accountId, ifMatch);
+    throw err;
+  }
+}
+
+function staleEtag(accountId: string, etag: string | undefined): Error {
+  return new Error(
+    `ByokConfiguration ${accountId}: the configuration changed on the platform since Pulumi last read it (etag ${etag ?? "(none)"} is stale): ` +
+      'run "pulumi refresh" to see the change, then "pulumi up" again',
+  );
+}
+
+/** `check`: schema validation, then (when the key is new and every input known) a dry run on the platform. */
+export async function check(olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CheckResult> {
+  const outcome = checkByokInputs(news);
+  const { inputs, failures, request } = outcome;
+  if (failures.length > 0 || !request || !needsDryRun(olds, request)) return { inputs, failures };
+  let settings: PlatformSettings;
+  try {
+    settings = settingsOf(ctx);
+  } catch (err) {
+    warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
+    return { inputs, failures };
+  }
+  const client = new PlatformClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } });
+  try {
+    const { validation } = await client.validateByok(request.accountId, request.body);
+    return { inputs, failures: validationFailures(validation, request.body.provider) };
+  } catch (err) {
+    if (!isPlatformError(err)) throw err;
+    const outcomeOfError = dryRunFailure(err, request, settings.baseUrl);
+    if ("warning" in outcomeOfError) {
+      warnOf(ctx)(outcomeOfError.warning);
+      return { inputs, failures };
+    }
+    return { inputs, failures: outcomeOfError.failures };
+  }
+}
+
+/** `diff`: see `diffByok`. */
+export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.DiffResult> {
+  return diffByok(olds, news);
+}
+
+/**
+ * `create`: registers the key, or adopts the account's configuration when it is identical. A
+ * different configuration is replaced only with `adoptExisting: true`.
+ */
+export async function create(inputs: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CreateResult<ByokOutputs>> {
+  const { accountId, body, adoptExisting } = requestOf(inputs);
+  const { client } = connect(ctx);
+  const existing = await client.getByok(accountId);
+  if (!existing) {
+    await register(client, accountId, body);
+  } else if (!identical(existing, body)) {
+    if (!adoptExisting) {
+      throw new Error(
+        `ByokConfiguration ${accountId}: the account already has a BYOK configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)} ` +
+          `(activation ${existing.activationDate}), which differs from this one. One configuration per account: set adoptExisting: true to take it over ` +
+          "and replace it with this one, or change the inputs to match it to adopt it as it is",
+      );
+    }
+    await register(client, accountId, body, existing.etag);
+  }
+  // An identical configuration is adopted as it is: no write, no revalidation.
+  return { id: accountId, outs: await liveOutputs(client, accountId, adoptExisting) };
+}
+
+/**
+ * `read`: the live configuration, so refresh shows drift (status, fallback, changes made outside
+ * Pulumi). A configuration deleted outside Pulumi reads as gone (no id).
+ */
+export async function read(id: string, props: PropertyBag | undefined, ctx: OperationContext = {}): Promise<{ id?: string; props?: ByokOutputs; inputs?: ByokInputs }> {
+  const accountId = id || String(props?.accountId ?? "");
+  const { client, baseUrl } = connect(ctx);
+  let state: KeyManagementState;
+  try {
+    state = await client.getKeyManagement(accountId);
+  } catch (err) {
+    if (isPlatformError(err, 404)) {
+      // The platform answers 404 both for a deleted account and for another account's token,
+      // so this is not taken as "gone": that would drop a live configuration from the state.
+      throw new Error(
+        `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${serverMessage(err.message)}). ` +
+          'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
+      );
+    }
+    throw err;
+  }
+  const outs = outputsOf(state, props?.adoptExisting === true);
+  if (!outs) return {};
+  return { id: accountId, props: outs, inputs: inputsOf(outs) };
+}
+
+/** `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone. */
+export async function update(id: string, olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.UpdateResult<ByokOutputs>> {
+  const { accountId, body, adoptExisting } = requestOf(news);
+  if (accountId !== id) {
+    throw new Error(`ByokConfiguration ${id}: cannot move the configuration to account ${accountId} in place; a change of account replaces the resource (this is a bug in diff)`);
+  }
+  const { client } = connect(ctx);
+  const etag = typeof olds.etag === "string" ? olds.etag : (await client.getByok(accountId))?.etag;
+  if (!sameKey(olds.config, keyConfigOf(body))) {
+    await register(client, accountId, body, etag);
+  } else if (olds.nickname !== body.nickname || olds.activationDate !== body.activationDate) {
+    if (etag === undefined) throw gone(accountId);
+    const patch = {
+      ...(olds.nickname !== body.nickname ? { nickname: body.nickname } : {}),
+      ...(olds.activationDate !== body.activationDate ? { activationDate: body.activationDate } : {}),
+    };
+    try {
+      await client.patchByok(accountId, patch, { ifMatch: etag });
+    } catch (err) {
+      if (isPlatformError(err, 412)) throw staleEtag(accountId, etag);
+      if (isPlatformError(err, 404)) throw gone(accountId);
+      throw err;
+    }
+  }
+  return { outs: await liveOutputs(client, accountId, adoptExisting) };
+}
+
+function gone(accountId: string): Error {
+  return new Error(`ByokConfiguration ${accountId}: the configuration was deleted outside Pulumi: run "pulumi refresh", and "pulumi up" registers it again`);
+}
+
+/** How long `delete` waits for a revert that another call started, and how often it looks. */
+export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
+
+/**
+ * `delete`: reverts the account to platform-managed keys. The platform re-wraps every data key
+ * under its own key before it answers, so when this returns the customer key is no longer needed.
+ * An absent configuration (or account) is already deleted.
+ */
+export async function remove(id: string, _props: PropertyBag, ctx: OperationContext = {}): Promise<void> {
+  const { client } = connect(ctx);
+  try {
+    const r = await client.deleteByok(id, { timeoutMs: TIMEOUTS.revert });
+    if (r.unreadableDataKeys > 0) {
+      warnOf(ctx)(`ByokConfiguration ${id}: ${r.unreadableDataKeys} data keys (${r.unreadableMessages} messages) could not be re-wrapped and are unreadable`);
+    }
+  } catch (err) {
+    if (isPlatformError(err, 404)) {
+      warnOf(ctx)(`ByokConfiguration ${id}: the platform does not know the account (${serverMessage(err.message)}); nothing to revert`);
+      return;
+    }
+    if (isPlatformError(err, 409) && (err as PlatformError).details?.affectedDataKeys === undefined) {
+      // Another DELETE (e.g. a retry after a lost answer) is re-wrapping: wait for it to finish.
+      await waitForRevert(client, id);
+      return;
+    }
+    if (isPlatformError(err, 409)) {
+      throw new Error(
+        `ByokConfiguration ${id}: cannot revert to platform-managed keys: ${serverMessage(err.message)}. ` +
+          "Restore the platform's access to the key and run the deletion again",
+      );
+    }
+    throw err;
+  }
+}
+
+async function waitForRevert(client: PlatformClient, accountId: string): Promise<void> {
+  const deadline = Date.now() + REVERT_WAIT.totalMs;
+  while (Date.now() < deadline) {
+    if ((await client.getByok(accountId)) === undefined) return;
+    await new Promise((r) => setTimeout(r, REVERT_WAIT.intervalMs));
+  }
+  throw new Error(`ByokConfiguration ${accountId}: the revert to platform-managed keys did not finish within ${REVERT_WAIT.totalMs / 1000} s; run the deletion again`);
+}

@@ -1,0 +1,91 @@
+// In-process customer keys for unit tests of the dynamic provider: the platform runs for real
+// (HTTP, SQLite, envelope encryption), only the customer's KMS / Key Vault is simulated. The
+// integration test (test/integration/dynamic-providers) uses the real AWS path against moto.
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { ValidationCheck } from "../../../sdk/schemas";
+import { CustomerKeyError, type CustomerKey } from "../../../sdk/kms/types";
+import type { CustomerKeyFactory } from "../../../platform";
+
+const AWS_STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];
+const AZURE_STEPS = ["keys/get", "keys/wrapKey", "keys/unwrapKey"];
+
+interface FakeKey {
+  readonly material: Buffer;
+  /** The first step that fails, and its message. */
+  broken?: { readonly step: string; readonly message: string };
+}
+
+/** A simulated KMS holding keys by reference (key ARN, or vault URL + key name). */
+export class FakeKms {
+  readonly #keys = new Map<string, FakeKey>();
+
+  /** Makes a key usable. */
+  add(ref: string): void {
+    this.#keys.set(ref, { material: randomBytes(32) });
+  }
+
+  /** Makes `step` (and every later one) fail for the key. */
+  break(ref: string, step: string, message: string): void {
+    this.#require(ref).broken = { step, message };
+  }
+
+  /** Makes the key work again. */
+  heal(ref: string): void {
+    this.#require(ref).broken = undefined;
+  }
+
+  #require(ref: string): FakeKey {
+    const key = this.#keys.get(ref);
+    if (!key) throw new Error(`fake KMS: no key ${ref}`);
+    return key;
+  }
+
+  /** The platform's customer-key factory over this KMS. */
+  readonly factory: CustomerKeyFactory = (accountId, record) => {
+    const aws = record.provider === "aws";
+    const reference = record.reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
+    const ref = aws ? String(reference.keyArn) : `${reference.vaultUrl}keys/${reference.keyName}`;
+    const steps = aws ? AWS_STEPS : AZURE_STEPS;
+    const failure = (action: string): CustomerKeyError | undefined => {
+      const key = this.#keys.get(ref);
+      if (!key) return new CustomerKeyError("not-found", action, `${aws ? "kms:DescribeKey" : "keys/get"}: key ${ref} does not exist`);
+      const broken = key.broken;
+      if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError("access-denied", broken.step, broken.message);
+      return undefined;
+    };
+    const aad = Buffer.from(accountId);
+    const key: CustomerKey = {
+      source: aws ? "byok-aws" : "byok-azure",
+      async validate(): Promise<ValidationCheck[]> {
+        let failed: string | undefined;
+        return steps.map((name) => {
+          if (failed) return { name, ok: false, message: `skipped: ${failed} failed` };
+          const err = failure(name);
+          if (err) {
+            failed = name;
+            return { name, ok: false, message: err.message };
+          }
+          return { name, ok: true, message: `${name} succeeded on ${ref}` };
+        });
+      },
+      generateDataKey: async () => {
+        const err = failure(steps[steps.length - 2]);
+        if (err) throw err;
+        const plaintext = randomBytes(32);
+        const iv = randomBytes(12);
+        const cipher = createCipheriv("aes-256-gcm", this.#require(ref).material, iv).setAAD(aad);
+        const wrapped = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+        return { plaintext, wrapped, keyRef: ref, keyVersion: aws ? ref : `${ref}/v1` };
+      },
+      unwrapDataKey: async (wrapped: Buffer, keyRef: string) => {
+        const err = failure(steps[steps.length - 1]);
+        if (err) throw err;
+        if (keyRef !== ref) throw new CustomerKeyError("invalid-key", "unwrap", `data key wrapped by ${keyRef}, not ${ref}`);
+        const decipher = createDecipheriv("aes-256-gcm", this.#require(ref).material, wrapped.subarray(0, 12)).setAAD(aad);
+        decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
+        return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
+      },
+    };
+    return key;
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * `ekmMocks()`: `pulumi.runtime.Mocks` that answer like AWS, Azure and the platform would, for
+ * every resource the pulumi-ekm components create, the ByokConfiguration resource, and the
+ * functions they call. Unexpected function calls throw, naming the token.
+ *
+ * ```ts
+ * const mocks = ekmMocks();
+ * await pulumi.runtime.setMocks(mocks, "project", "stack", false);
+ * const { aws } = await import("pulumi-ekm/components");
+ * const key = new aws.ByokKey("byok", { accountId: "acct-3f9a1c2b7d4e5f60", trust });
+ * await outputValue(key.byokConfig);
+ * recorded(mocks).find("aws:kms/key:Key", "byok-key");
+ * ```
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ByokStatus, ValidationCheck } from "../sdk/schemas";
+import { EXAMPLES } from "../sdk/schemas/formats";
+import { fakeDigits, fakeGuid, fakeHex, fakeUpperAlnum } from "./fakes";
+import { startRecording } from "./recorded";
+
+type MockResourceArgs = pulumi.runtime.MockResourceArgs;
+type MockResourceResult = pulumi.runtime.MockResourceResult;
+type MockCallArgs = pulumi.runtime.MockCallArgs;
+type MockCallResult = pulumi.runtime.MockCallResult;
+
+/** Answers one resource registration. */
+export type ResourceMock = (args: MockResourceArgs, context: MockContext) => MockResourceResult | Promise<MockResourceResult>;
+/** Answers one function call. */
+export type CallMock = (args: MockCallArgs, context: MockContext) => MockCallResult | Promise<MockCallResult>;
+
+/** The fake cloud the mocks pretend to be. */
+export interface MockContext {
+  readonly aws: { readonly accountId: string; readonly region: string; readonly partition: string };
+  readonly azure: { readonly subscriptionId: string; readonly tenantId: string; readonly location: string; readonly clientId: string; readonly objectId: string };
+  /** The region of the explicit or inherited AWS provider of a registration, else `aws.region`. */
+  awsRegion(provider: string | undefined): string;
+  /** The moment used for timestamps. */
+  now(): Date;
+}
+
+/** Options of `ekmMocks`. */
+export interface EkmMocksOptions {
+  /** The AWS account the fake AWS answers for. @default account 111122223333, us-east-1, partition aws */
+  readonly aws?: { readonly accountId?: string; readonly region?: string; readonly partition?: string };
+  /** The Azure subscription and tenant. @default a fixed subscription, tenant 72f988bf-86f1-41af-91ab-2d7cd011db47, westeurope */
+  readonly azure?: { readonly subscriptionId?: string; readonly tenantId?: string; readonly location?: string };
+  /** How the platform reports a registered BYOK configuration. @default status "active", effective key source "byok", every check ok */
+  readonly byok?: { readonly status?: ByokStatus; readonly effectiveKeySource?: "platform" | "byok" | "platform-fallback"; readonly checks?: readonly ValidationCheck[] };
+  /** The clock of timestamps (createDate, validation.checkedAt). @default 2026-01-15T09:30:00Z */
+  readonly now?: () => Date;
+  /** Extra or replacement resource mocks by type token; they win over the built-in ones. @default none */
+  readonly resources?: Readonly<Record<string, ResourceMock>>;
+  /** Extra or replacement call mocks by function token; they win over the built-in ones. @default none */
+  readonly calls?: Readonly<Record<string, CallMock>>;
+  /** What to do with a resource type no mock knows: echo its inputs as its state, or throw. @default "echo" */
+  readonly unknownResources?: "echo" | "throw";
+}
+
+/** A type token of the ByokConfiguration resource. */
+export const BYOK_CONFIGURATION_TYPE = "ekm:index:ByokConfiguration";
+/** The type token of the ByokConfiguration dynamic resource (`pulumi.dynamic.Resource` with module "ekm"). */
+export const BYOK_CONFIGURATION_DYNAMIC_TYPE = "pulumi-nodejs:dynamic/ekm:ByokConfiguration";
+/** The type token of a dynamic resource that passes no module/type. */
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/**
+ * Mocks for unit tests of programs that use the pulumi-ekm components. Every answer is
+ * deterministic: the same resource name gives the same ARN, id or key version.
+ */
+export function ekmMocks(options: EkmMocksOptions = {}): pulumi.runtime.Mocks {
+  const providers = new Map<string, Record<string, unknown>>();
+  const context: MockContext = {
+    aws: { accountId: options.aws?.accountId ?? "111122223333", region: options.aws?.region ?? "us-east-1", partition: options.aws?.partition ?? "aws" },
+    azure: {
+      subscriptionId: options.azure?.subscriptionId ?? "5f3c1a2b-7d4e-4f60-9a1b-2c3d4e5f6a7b",
+      tenantId: options.azure?.tenantId ?? EXAMPLES.tenantId,
+      location: options.azure?.location ?? "westeurope",
+      clientId: fakeGuid("deployer-client"),
+      objectId: fakeGuid("deployer-object"),
+    },
+    awsRegion(provider) {
+      const inputs = provider === undefined ? undefined : providers.get(provider.slice(provider.lastIndexOf("::") + 2));
+      return typeof inputs?.region === "string" ? inputs.region : this.aws.region;
+    },
+    now: options.now ?? (() => new Date("2026-01-15T09:30:00Z")),
+  };
+  const resourceMocks: Record<string, ResourceMock> = { ...builtinResources(options), ...options.resources };
+  const callMocks: Record<string, CallMock> = { ...builtinCalls, ...options.calls };
+  const mocks: pulumi.runtime.Mocks = {
+    async newResource(args) {
+      const mock = resourceMocks[args.type] ?? (isByokConfigurationType(args) ? resourceMocks[BYOK_CONFIGURATION_TYPE] : undefined);
+      let result: MockResourceResult;
+      if (mock) {
+        result = await mock(args, context);
+      } else if (args.type.startsWith("pulumi:providers:")) {
+        const id = fakeGuid(`provider:${args.type}:${args.name}`);
+        providers.set(id, args.inputs);
+        result = { id, state: args.inputs };
+      } else if (options.unknownResources === "throw") {
+        throw new Error(`ekmMocks: unexpected resource ${args.type} named ${JSON.stringify(args.name)}: add it with ekmMocks({ resources: { "${args.type}": (args) => ({ id, state }) } })`);
+      } else {
+        result = { id: args.custom === false ? undefined : `${args.name}-id`, state: args.inputs };
+      }
+      recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom !== false, id: result.id, state: result.state });
+      return result;
+    },
+    async call(args) {
+      recording.calls.push({ token: args.token, inputs: args.inputs, provider: args.provider });
+      const mock = callMocks[args.token];
+      if (!mock) {
+        throw new Error(
+          `ekmMocks: unexpected call to ${args.token} with ${JSON.stringify(args.inputs)}: the pulumi-ekm components do not call it; if your program does, add it with ekmMocks({ calls: { "${args.token}": (args) => ({ … }) } })`,
+        );
+      }
+      return mock(args, context);
+    },
+  };
+  const recording = startRecording(mocks);
+  return mocks;
+}
+
+/** True for a dynamic resource that carries a BYOK configuration (pre-module/type dynamic tokens). */
+function isByokConfigurationType(args: MockResourceArgs): boolean {
+  if (/^pulumi-nodejs:dynamic(\/[^:]+)?:ByokConfiguration$/.test(args.type)) return true;
+  return args.type === DYNAMIC_RESOURCE_TYPE && findKeyReference(args.inputs) !== undefined;
+}
+
+/** The `{provider, aws|azure}` key reference among a ByokConfiguration's inputs. */
+function findKeyReference(inputs: Record<string, unknown>): { provider: "aws" | "azure" } | undefined {
+  const isRef = (v: unknown): v is { provider: "aws" | "azure" } =>
+    typeof v === "object" && v !== null && ((v as { provider?: unknown }).provider === "aws" || (v as { provider?: unknown }).provider === "azure");
+  if (isRef(inputs)) return inputs;
+  return Object.values(inputs ?? {}).find(isRef);
+}
+
+function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock> {
+  return {
+    "aws:kms/key:Key": ({ name, inputs, provider }, ctx) => {
+      const keyId = inputs.multiRegion ? `mrk-${fakeHex(`kms:${name}`, 32)}` : fakeGuid(`kms:${name}`);
+      const region = ctx.awsRegion(provider);
+      const arn = `arn:${ctx.aws.partition}:kms:${region}:${ctx.aws.accountId}:key/${keyId}`;
+      return {
+        id: keyId,
+        state: {
+          ...inputs,
+          arn,
+          keyId,
+          region,
+          description: inputs.description ?? "",
+          keyUsage: inputs.keyUsage ?? "ENCRYPT_DECRYPT",
+          customerMasterKeySpec: inputs.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT",
+          enableKeyRotation: inputs.enableKeyRotation ?? false,
+          rotationPeriodInDays: inputs.rotationPeriodInDays ?? (inputs.enableKeyRotation ? 365 : 0),
+          deletionWindowInDays: inputs.deletionWindowInDays ?? 30,
+          multiRegion: inputs.multiRegion ?? false,
+          isEnabled: inputs.isEnabled ?? true,
+          policy: inputs.policy ?? defaultKeyPolicy(ctx),
+          tagsAll: inputs.tags ?? {},
+        },
+      };
+    },
+    "aws:kms/alias:Alias": ({ name, inputs, provider }, ctx) => {
+      const aliasName = (inputs.name as string | undefined) ?? `${inputs.namePrefix ?? "alias/"}${fakeDigits(`alias:${name}`, 26)}`;
+      const region = ctx.awsRegion(provider);
+      const prefix = `arn:${ctx.aws.partition}:kms:${region}:${ctx.aws.accountId}`;
+      const target = String(inputs.targetKeyId ?? "");
+      return {
+        id: aliasName,
+        state: { ...inputs, name: aliasName, arn: `${prefix}:${aliasName}`, targetKeyArn: target.startsWith("arn:") ? target : `${prefix}:key/${target}`, region },
+      };
+    },
+    "aws:iam/role:Role": ({ name, inputs }, ctx) => {
+      const roleName = (inputs.name as string | undefined) ?? (inputs.namePrefix ? `${inputs.namePrefix}${fakeDigits(`role:${name}`, 26)}` : `${name}-${fakeHex(`role:${name}`, 7)}`);
+      const path = (inputs.path as string | undefined) ?? "/";
+      return {
+        id: roleName,
+        state: {
+          ...inputs,
+          name: roleName,
+          namePrefix: inputs.namePrefix ?? "",
+          path,
+          arn: `arn:${ctx.aws.partition}:iam::${ctx.aws.accountId}:role${path}${roleName}`,
+          uniqueId: `AROA${fakeUpperAlnum(`role:${name}`, 17)}`,
+          createDate: ctx.now().toISOString(),
+          maxSessionDuration: inputs.maxSessionDuration ?? 3600,
+          managedPolicyArns: [],
+          tagsAll: inputs.tags ?? {},
+        },
+      };
+    },
+    "aws:iam/rolePolicy:RolePolicy": ({ name, inputs }) => {
+      const policyName = (inputs.name as string | undefined) ?? `${name}-${fakeHex(`policy:${name}`, 7)}`;
+      return { id: `${inputs.role}:${policyName}`, state: { ...inputs, name: policyName } };
+    },
+    "azure-native:resources:ResourceGroup": ({ name, inputs }, ctx) => {
+      const rg = (inputs.resourceGroupName as string | undefined) ?? autoName(name);
+      return {
+        id: `/subscriptions/${ctx.azure.subscriptionId}/resourceGroups/${rg}`,
+        state: { ...inputs, name: rg, location: inputs.location ?? ctx.azure.location, type: "Microsoft.Resources/resourceGroups", provisioningState: "Succeeded" },
+      };
+    },
+    "azure-native:keyvault:Vault": ({ name, inputs }, ctx) => {
+      const vaultName = (inputs.vaultName as string | undefined) ?? autoName(name);
+      // The provider checks the name against the API spec's pattern before calling Azure.
+      if (!/^[a-zA-Z0-9-]{3,24}$/.test(vaultName)) {
+        throw new Error(`azure-native:keyvault:Vault resource '${name}' has a problem: 'vaultName' does not match expression '^[a-zA-Z0-9-]{3,24}$' (got ${JSON.stringify(vaultName)})`);
+      }
+      const properties = (inputs.properties ?? {}) as Record<string, unknown>;
+      return {
+        id: `/subscriptions/${ctx.azure.subscriptionId}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`,
+        state: {
+          ...inputs,
+          name: vaultName,
+          location: inputs.location ?? ctx.azure.location,
+          type: "Microsoft.KeyVault/vaults",
+          properties: {
+            ...properties,
+            vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+            provisioningState: "Succeeded",
+            hsmPoolResourceId: "",
+            privateEndpointConnections: [],
+          },
+        },
+      };
+    },
+    "azure-native:keyvault:Key": ({ name, inputs }, ctx) => {
+      const keyName = (inputs.keyName as string | undefined) ?? autoName(name);
+      const vaultName = String(inputs.vaultName);
+      const keyUri = `https://${vaultName.toLowerCase()}.vault.azure.net/keys/${keyName}`;
+      const version = fakeHex(`key:${vaultName}/${keyName}`, 32);
+      const properties = (inputs.properties ?? {}) as Record<string, unknown>;
+      const created = Math.floor(ctx.now().getTime() / 1000);
+      return {
+        id: `/subscriptions/${ctx.azure.subscriptionId}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}/keys/${keyName}`,
+        state: {
+          ...inputs,
+          ...properties,
+          name: keyName,
+          type: "Microsoft.KeyVault/vaults/keys",
+          keyUri,
+          keyUriWithVersion: `${keyUri}/${version}`,
+          attributes: { enabled: true, exportable: false, created, updated: created, recoveryLevel: "Recoverable" },
+        },
+      };
+    },
+    "azure-native:authorization:RoleDefinition": ({ name, inputs }, ctx) => {
+      const guid = (inputs.roleDefinitionId as string | undefined) ?? fakeGuid(`roledef:${name}`);
+      return {
+        id: `${inputs.scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+        state: { ...inputs, name: guid, type: "Microsoft.Authorization/roleDefinitions", createdOn: ctx.now().toISOString() },
+      };
+    },
+    "azure-native:authorization:RoleAssignment": ({ name, inputs }, ctx) => {
+      const guid = (inputs.roleAssignmentName as string | undefined) ?? fakeGuid(`assignment:${name}`);
+      return {
+        id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${guid}`,
+        state: { ...inputs, name: guid, type: "Microsoft.Authorization/roleAssignments", createdOn: ctx.now().toISOString() },
+      };
+    },
+    [BYOK_CONFIGURATION_DYNAMIC_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
+    [BYOK_CONFIGURATION_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
+  };
+}
+
+/** How the platform reports a registered configuration (PUT .../byok). */
+function byokConfiguration({ name, inputs }: MockResourceArgs, ctx: MockContext, options: EkmMocksOptions): MockResourceResult {
+  const reference = findKeyReference(inputs);
+  const checkedAt = ctx.now().toISOString();
+  const checks = options.byok?.checks ?? (reference?.provider === "azure" ? azureChecks() : awsChecks(String(inputs.accountId ?? "")));
+  const ok = checks.every((c) => c.ok);
+  const accountId = typeof inputs.accountId === "string" ? inputs.accountId : name;
+  return {
+    id: accountId,
+    state: {
+      ...inputs,
+      status: options.byok?.status ?? (ok ? "active" : "invalid"),
+      effectiveKeySource: options.byok?.effectiveKeySource ?? (ok ? "byok" : "platform-fallback"),
+      etag: `"${fakeHex(`etag:${name}:${JSON.stringify(reference ?? {})}`, 16)}"`,
+      validation: { phase: "registration", checkedAt, ok, checks: [...checks] },
+      createdAt: checkedAt,
+      updatedAt: checkedAt,
+      platformKeyVersion: "pk-1",
+      fallback: ok ? null : { reason: checks.find((c) => !c.ok)?.message ?? "validation failed", since: checkedAt },
+    },
+  };
+}
+
+const builtinCalls: Record<string, CallMock> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": (_args, ctx) => ({
+    accountId: ctx.aws.accountId,
+    arn: `arn:${ctx.aws.partition}:sts::${ctx.aws.accountId}:assumed-role/pulumi-deployer/session`,
+    id: ctx.aws.accountId,
+    userId: `AROA${fakeUpperAlnum("deployer", 17)}:session`,
+  }),
+  "aws:index/getPartition:getPartition": (_args, ctx) => ({
+    id: ctx.aws.partition,
+    partition: ctx.aws.partition,
+    dnsSuffix: ctx.aws.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+    reverseDnsPrefix: ctx.aws.partition === "aws-cn" ? "cn.com.amazonaws" : "com.amazonaws",
+  }),
+  "aws:index/getRegion:getRegion": (args, ctx) => {
+    const region = ctx.awsRegion(args.provider);
+    return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+  },
+  "azure-native:authorization:getClientConfig": (_args, ctx) => ({
+    clientId: ctx.azure.clientId,
+    objectId: ctx.azure.objectId,
+    subscriptionId: ctx.azure.subscriptionId,
+    tenantId: ctx.azure.tenantId,
+  }),
+  "azure-native:keyvault:getVault": ({ inputs }, ctx) => {
+    const vaultName = String(inputs.vaultName);
+    return {
+      id: `/subscriptions/${ctx.azure.subscriptionId}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.KeyVault/vaults/${vaultName}`,
+      name: vaultName,
+      location: ctx.azure.location,
+      type: "Microsoft.KeyVault/vaults",
+      azureApiVersion: "2024-11-01",
+      properties: {
+        tenantId: ctx.azure.tenantId,
+        sku: { family: "A", name: "premium" },
+        vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
+        softDeleteRetentionInDays: 90,
+        provisioningState: "Succeeded",
+        hsmPoolResourceId: "",
+        privateEndpointConnections: [],
+      },
+      systemData: {},
+    };
+  },
+};
+
+/** azure-native's auto-naming: the logical name plus 8 random characters. */
+function autoName(name: string): string {
+  return `${name}${fakeHex(`autoname:${name}`, 8)}`;
+}
+
+/** The default key policy KMS attaches when none is given. */
+function defaultKeyPolicy(ctx: MockContext): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Id: "key-default-1",
+    Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${ctx.aws.partition}:iam::${ctx.aws.accountId}:root` }, Action: "kms:*", Resource: "*" }],
+  });
+}
+
+/** The checks the platform runs for an AWS key (DESIGN §3): assume the role, describe, then a round trip with the tenant context. */
+function awsChecks(accountId: string): ValidationCheck[] {
+  return [
+    { name: "sts:AssumeRole", ok: true, message: "assumed the role with the account's external ID" },
+    { name: "kms:DescribeKey", ok: true, message: "the key is enabled, symmetric and usable for ENCRYPT_DECRYPT" },
+    { name: "kms:GenerateDataKey", ok: true, message: `generated a data key with encryption context tenant_id=${accountId}` },
+    { name: "kms:Decrypt", ok: true, message: `decrypted the data key with encryption context tenant_id=${accountId}` },
+  ];
+}
+
+/** The checks the platform runs for an Azure key: read it, then wrap and unwrap with RSA-OAEP-256. */
+function azureChecks(): ValidationCheck[] {
+  return [
+    { name: "keys/read", ok: true, message: "read the key: RSA, enabled, not expired" },
+    { name: "keys/wrapKey", ok: true, message: "wrapped a test key with RSA-OAEP-256" },
+    { name: "keys/unwrapKey", ok: true, message: "unwrapped the test key with RSA-OAEP-256" },
+  ];
+}
