@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PlatformClient } from "../sdk";
 import { startPlatform } from "../platform";
-import { BUDGET_MS, SIZES, measure, mibps } from "./measure";
+import { BUDGET_MS, SIZES, compare, measure, mibps } from "./measure";
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "ekm-bench-"));
@@ -25,13 +25,17 @@ async function main(): Promise<void> {
     console.log("payload  | raw AES-256-GCM | platform in-process | ratio | platform over HTTP | ratio");
     for (const [label, size] of SIZES) {
       const payload = randomBytes(size);
-      const raw = await measure(size, BUDGET_MS, () => {
-        const c = createCipheriv("aes-256-gcm", key, randomBytes(12));
-        c.update(payload);
-        c.final();
-        return c.getAuthTag();
-      });
-      const inproc = await measure(size, BUDGET_MS, () => running.platform.envelope.encrypt(accountId, payload));
+      const [raw, inproc] = await compare(
+        size,
+        BUDGET_MS,
+        () => {
+          const c = createCipheriv("aes-256-gcm", key, randomBytes(12));
+          c.update(payload);
+          c.final();
+          return c.getAuthTag();
+        },
+        () => running.platform.envelope.encrypt(accountId, payload),
+      );
       const http = await measure(size, BUDGET_MS, () => client.encryptContent(accountId, payload));
       console.log(
         `${label.padEnd(8)} | ${mibps(raw).padStart(15)} | ${mibps(inproc).padStart(19)} | ${(inproc.bytesPerSecond / raw.bytesPerSecond).toFixed(2).padStart(5)} | ${mibps(http).padStart(18)} | ${(http.bytesPerSecond / raw.bytesPerSecond).toFixed(2).padStart(5)}`,

@@ -36,3 +36,18 @@ export const SIZES: readonly [string, number][] = [
 
 /** Time budget per measurement; BENCH_MS overrides it. */
 export const BUDGET_MS = Number(process.env.BENCH_MS ?? 1500);
+
+/**
+ * Measures `a` and `b` in alternating rounds and returns the median rate of each, so a noisy
+ * neighbour slows both sides alike instead of skewing one.
+ */
+export async function compare(payloadBytes: number, budgetMs: number, a: () => unknown, b: () => unknown, rounds = 5): Promise<[Rate, Rate]> {
+  const ra: Rate[] = [];
+  const rb: Rate[] = [];
+  for (let i = 0; i < rounds; i++) {
+    ra.push(await measure(payloadBytes, budgetMs / rounds, a));
+    rb.push(await measure(payloadBytes, budgetMs / rounds, b));
+  }
+  const median = (rs: Rate[]) => [...rs].sort((x, y) => x.bytesPerSecond - y.bytesPerSecond)[Math.floor(rs.length / 2)];
+  return [median(ra), median(rb)];
+}

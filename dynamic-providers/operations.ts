@@ -272,10 +272,8 @@ export async function remove(id: string, _props: PropertyBag, ctx: OperationCont
       return;
     }
     if (isPlatformError(err, 409)) {
-      throw new Error(
-        `ByokConfiguration ${id}: cannot revert to platform-managed keys: ${serverMessage(err.message)}. ` +
-          "Restore the platform's access to the key and run the deletion again",
-      );
+      // The platform's message says what would be lost and how to fix it.
+      throw new Error(`ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${serverMessage(err.message)}`);
     }
     throw err;
   }

@@ -42,6 +42,11 @@ export function problemMessage(argument: string, problem: string, value: unknown
   return `${argument} ${problem}; received ${quote(value)}`;
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+export function listing(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 /** True when `value` is already known (not an Output or a Promise), so it can be checked now. */
 export function isKnownNow<T>(value: pulumi.Input<T> | undefined): value is T {
   return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
@@ -155,11 +160,11 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined): ArgumentProb
   if (args.keyArn !== undefined) {
     const set = KEY_OPTION_NAMES.filter((k) => key[k] !== undefined);
     if (set.length > 0) {
-      const given = set.map((k) => `key.${k}`).join(", ");
+      const given = listing(set.map((k) => `key.${k}`));
       problems.push({
         argument: "keyArn",
         value: args.keyArn,
-        message: `keyArn and ${given} are both set; received keyArn ${quote(isKnownNow(args.keyArn) ? args.keyArn : "<output>")}: key options only apply to a key this component creates, so remove ${given} to use the existing key, or remove keyArn to create one`,
+        message: `keyArn is set together with ${given}; received keyArn ${isKnownNow(args.keyArn) ? quote(args.keyArn) : "(an Output)"}: key options only apply to a key this component creates, so remove ${given} to use the existing key, or remove keyArn to create one`,
       });
     }
   }
@@ -175,7 +180,7 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined): ArgumentProb
     problems.push({
       argument: "role.name",
       value: role.name,
-      message: `role.name and role.namePrefix are both set; received role.name ${quote(role.name)} and role.namePrefix ${quote(role.namePrefix)}: set one of them`,
+      message: `role.name and role.namePrefix are both set; received role.name ${quote(role.name)} and role.namePrefix ${quote(role.namePrefix)}: set only one of them`,
     });
   }
   check("role.name", role.name, roleNameCheck);

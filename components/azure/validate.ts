@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { KeyVaultKeyName, TenantId, quote, vaultUrlProblem } from "../../sdk/schemas/formats";
-import { integerCheck, isKnownNow, problemMessage, schemaCheck, type ArgumentProblem, type Check } from "../aws/validate";
+import { integerCheck, isKnownNow, listing, problemMessage, schemaCheck, type ArgumentProblem, type Check } from "../aws/validate";
 import type { ByokKeyArgs } from "./byokKey";
 
 export { checkedInput, type ArgumentProblem, type Check } from "../aws/validate";
@@ -109,11 +109,11 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined, componentName
     }
     const set = VAULT_OPTION_NAMES.filter((k) => vault[k] !== undefined);
     if (set.length > 0) {
-      const given = set.map((k) => `vault.${k}`).join(", ");
+      const given = listing(set.map((k) => `vault.${k}`));
       add(
         "existingVaultName",
         args.existingVaultName,
-        `existingVaultName and ${given} are both set; received existingVaultName ${quote(args.existingVaultName)}: vault options only apply to a vault this component creates, so remove ${given} to use the existing vault, or remove existingVaultName to create one`,
+        `existingVaultName is set together with ${given}; received existingVaultName ${quote(args.existingVaultName)}: vault options only apply to a vault this component creates, so remove ${given} to use the existing vault, or remove existingVaultName to create one`,
       );
     }
   }
@@ -125,7 +125,11 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined, componentName
       add(
         "vault.name",
         undefined,
-        `vault.name is required for component ${quote(componentName)}: the auto-generated name ${quote(`${componentName}-vault`)} plus azure-native's 8-character suffix would not be a valid vault name (3-24 letters, digits and hyphens, starting with a letter); set vault.name, or use a component name of at most 10 letters, digits and hyphens`,
+        problemMessage(
+          "vault.name",
+          `is required for component ${quote(componentName)}: the auto-generated name ${quote(`${componentName}-vault`)} plus azure-native's 8-character suffix would not be a valid vault name (3-24 letters, digits and hyphens, starting with a letter); set vault.name, or use a component name of at most 10 letters, digits and hyphens`,
+          undefined,
+        ),
       );
     }
   }
@@ -142,7 +146,11 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined, componentName
     add(
       "key.name",
       undefined,
-      `key.name is required for component ${quote(componentName)}: the auto-generated name ${quote(`${componentName}-key`)} plus azure-native's 8-character suffix would not be a valid key name (1-127 letters, digits and hyphens); set key.name`,
+      problemMessage(
+        "key.name",
+        `is required for component ${quote(componentName)}: the auto-generated name ${quote(`${componentName}-key`)} plus azure-native's 8-character suffix would not be a valid key name (1-127 letters, digits and hyphens); set key.name`,
+        undefined,
+      ),
     );
   }
   oneOf("key.kty", key.kty, ["RSA", "RSA-HSM"], 'must be "RSA" (the default) or "RSA-HSM" (the platform wraps with RSA-OAEP-256)');
@@ -167,7 +175,15 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined, componentName
   }
 
   if (args.platformPrincipalId === undefined || args.platformPrincipalId === null) {
-    add("platformPrincipalId", args.platformPrincipalId, problemMessage("platformPrincipalId", `is required: ${principalIdCheck("")}`, args.platformPrincipalId));
+    add(
+      "platformPrincipalId",
+      args.platformPrincipalId,
+      problemMessage(
+        "platformPrincipalId",
+        'is required: pass the object id of the platform application\'s service principal in your tenant (create it with "az ad sp create --id <applicationId from GET /v1/accounts/{accountId}/key-management/trust>")',
+        args.platformPrincipalId,
+      ),
+    );
   } else {
     check("platformPrincipalId", args.platformPrincipalId, principalIdCheck);
   }

@@ -29,7 +29,7 @@ log() { echo "[pulumi-cli] $*" >&2; }
 if [[ "${PULUMI_CLI_FORCE_BUILD:-}" != 1 ]] \
   && command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
   dir="$(dirname "$(command -v pulumi)")"
-  log "using pulumi already on PATH in $dir"
+  log "using pulumi $(pulumi version 2>/dev/null || echo "(unknown version)") already on PATH in $dir"
   echo "$dir"
   exit 0
 fi

@@ -46,9 +46,11 @@ export class FakeKms {
     const reference = record.reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
     const ref = aws ? String(reference.keyArn) : `${reference.vaultUrl}keys/${reference.keyName}`;
     const steps = aws ? AWS_STEPS : AZURE_STEPS;
-    const failure = (action: string): CustomerKeyError | undefined => {
-      const key = this.#keys.get(ref);
-      if (!key) return new CustomerKeyError("not-found", action, `${aws ? "kms:DescribeKey" : "keys/get"}: key ${ref} does not exist`);
+    // Like KMS: any key the role may use is reachable by its reference (data keys wrapped by an
+    // earlier key of the account still unwrap while that key works).
+    const failure = (action: string, keyRef = ref): CustomerKeyError | undefined => {
+      const key = this.#keys.get(keyRef);
+      if (!key) return new CustomerKeyError("not-found", action, `${aws ? "kms:DescribeKey" : "keys/get"}: key ${keyRef} does not exist`);
       const broken = key.broken;
       if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError("access-denied", broken.step, broken.message);
       return undefined;
@@ -78,10 +80,9 @@ export class FakeKms {
         return { plaintext, wrapped, keyRef: ref, keyVersion: aws ? ref : `${ref}/v1` };
       },
       unwrapDataKey: async (wrapped: Buffer, keyRef: string) => {
-        const err = failure(steps[steps.length - 1]);
+        const err = failure(steps[steps.length - 1], keyRef);
         if (err) throw err;
-        if (keyRef !== ref) throw new CustomerKeyError("invalid-key", "unwrap", `data key wrapped by ${keyRef}, not ${ref}`);
-        const decipher = createDecipheriv("aes-256-gcm", this.#require(ref).material, wrapped.subarray(0, 12)).setAAD(aad);
+        const decipher = createDecipheriv("aes-256-gcm", this.#require(keyRef).material, wrapped.subarray(0, 12)).setAAD(aad);
         decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
         return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
       },

@@ -1,0 +1,355 @@
+// The ByokConfiguration provider, loaded from its serialized text as the engine loads it, and
+// driven through check/diff/create/read/update/delete against the real local platform on
+// loopback. Only the customer's KMS is simulated in-process (fakeCustomerKeys.ts); the AWS path
+// against moto is test/integration/dynamic-providers/provider.test.ts.
+import { expect } from "chai";
+import { BYOK_CONFIGURATION_TOKEN } from "../../../dynamic-providers";
+import type { ByokConfigurationProvider } from "../../../dynamic-providers/provider";
+import { startTestPlatform, type TestPlatform } from "../../support/platform";
+import { freePort } from "../../support/ports";
+import { FakeKms } from "./fakeCustomerKeys";
+import { loadProvider, register, type Registered } from "./serialized";
+
+const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";
+const keyArn = (n: number) => `arn:aws:kms:us-east-1:111122223333:key/${String(n).padStart(8, "0")}-12ab-34cd-56ef-1234567890ab`;
+const aws = (n: number) => ({ provider: "aws" as const, aws: { keyArn: keyArn(n), roleArn: ROLE } });
+const VAULT = "https://contoso-byok.vault.azure.net/";
+const AZURE = { provider: "azure" as const, azure: { vaultUrl: VAULT, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", keyName: "ekm-key" } };
+const PAST = "2020-01-01";
+const SETTINGS_ENV = ["EKM_PLATFORM_URL", "EKM_API_TOKEN"] as const;
+
+/** Sets the platform env for the provider, remembering what was there. */
+function useEnv(vars: Partial<Record<(typeof SETTINGS_ENV)[number], string | undefined>>): void {
+  for (const k of SETTINGS_ENV) {
+    const v = vars[k];
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected a rejection, but the call succeeded");
+}
+
+describe("ByokConfiguration provider, loaded from its serialized text", function () {
+  this.timeout(20_000);
+  const kms = new FakeKms();
+  let tp: TestPlatform;
+  let reg: Registered;
+  let provider: ByokConfigurationProvider;
+  const saved = SETTINGS_ENV.map((k) => [k, process.env[k]] as const);
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  /** Every string the provider produced: outputs, read results, errors, warnings (scanned for the token). */
+  const produced: string[] = [];
+  const tokens: string[] = [];
+
+  /** A fresh account whose token the provider reads from the environment. */
+  async function account(name: string) {
+    const a = await tp.newAccount(name);
+    tokens.push(a.token);
+    useEnv({ EKM_PLATFORM_URL: tp.url, EKM_API_TOKEN: a.token });
+    return a;
+  }
+  const inputsFor = (accountId: string, config: unknown, extra: Record<string, unknown> = {}) => ({
+    __provider: reg.providerText,
+    accountId,
+    config,
+    nickname: "prod key",
+    activationDate: PAST,
+    adoptExisting: false,
+    ...extra,
+  });
+  const keep = <T>(value: T): T => {
+    produced.push(JSON.stringify(value));
+    return value;
+  };
+  const failing = async (p: Promise<unknown>) => keep((await rejection(p)).message);
+
+  before(async () => {
+    for (let n = 1; n <= 9; n++) kms.add(keyArn(n));
+    kms.add(`${VAULT}keys/ekm-key`);
+    tp = await startTestPlatform({ customerKeys: kms.factory, maintenanceIntervalMs: 3_600_000 });
+    const first = await account("registration");
+    reg = await register("byok", { accountId: first.accountId, config: aws(1), nickname: "prod key", activationDate: PAST });
+    provider = loadProvider(reg.providerText);
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+  });
+
+  after(async () => {
+    console.warn = originalWarn;
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await tp?.close();
+  });
+
+  beforeEach(() => {
+    warnings.length = 0;
+  });
+
+  it("registers under its own type token with the inputs, and a provider text that captures only module paths", () => {
+    expect(reg.type).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
+    expect(BYOK_CONFIGURATION_TOKEN).to.equal(reg.type);
+    expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "nickname"]);
+    expect(reg.inputs.adoptExisting).to.equal(false);
+    expect(reg.providerText).to.match(/^exports\.handler = /);
+    expect(reg.providerText).to.include("dynamic-providers/operations.ts");
+    expect(reg.providerText).to.include('"pulumi-ekm/dynamic-providers/operations"');
+    // Nothing but the implementation is loaded: no SDK, client or schema is serialized or required.
+    expect(reg.providerText).not.to.match(/require\("/);
+    expect(reg.providerText).not.to.match(/PlatformClient|zod|fetch\(/);
+    expect(reg.providerText.length).to.be.below(12_000);
+  });
+
+  it("runs check, create, read, diff, update (PATCH, then PUT) and delete as the engine calls them", async () => {
+    const a = await tp.newAccount("lifecycle");
+    tokens.push(a.token);
+    useEnv({ EKM_PLATFORM_URL: tp.url, EKM_API_TOKEN: a.token });
+    const news = inputsFor(a.accountId, aws(1));
+
+    const checked = keep(await provider.check({}, news));
+    expect(checked.failures).to.deep.equal([]);
+    expect(checked.inputs).to.deep.equal(news);
+
+    const created = keep(await provider.create(checked.inputs));
+    expect(created.id).to.equal(a.accountId);
+    const outs = created.outs;
+    expect(outs).to.include({ accountId: a.accountId, nickname: "prod key", activationDate: PAST, adoptExisting: false, status: "active", effectiveKeySource: "byok", platformKeyVersion: "pk-1" });
+    expect(outs.config).to.deep.equal(aws(1));
+    expect(outs.validation).to.include({ phase: "registration", ok: true });
+    expect(outs.validation.checks.map((c: { name: string }) => c.name)).to.deep.equal(["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"]);
+    expect(outs.etag).to.be.a("string");
+    expect(outs).not.to.have.property("fallback");
+    expect((await a.client.getKeyManagement(a.accountId)).mode).to.equal("byok");
+
+    const state = { ...outs, __provider: reg.providerText };
+    const read = keep(await provider.read(a.accountId, state));
+    expect(read).to.deep.equal({ id: a.accountId, props: outs, inputs: { accountId: a.accountId, config: aws(1), nickname: "prod key", activationDate: PAST, adoptExisting: false } });
+
+    expect(await provider.diff(a.accountId, state, news)).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+    const renamed = { ...news, nickname: "renamed" };
+    expect(await provider.diff(a.accountId, state, renamed)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect((await provider.check(news, renamed)).failures).to.deep.equal([]);
+    const patched = keep(await provider.update(a.accountId, state, renamed)).outs;
+    expect(patched).to.include({ nickname: "renamed", createdAt: outs.createdAt });
+    expect(patched.etag).not.to.equal(outs.etag);
+    expect(patched.validation, "a PATCH does not revalidate").to.deep.equal(outs.validation);
+
+    // Content encrypted under the customer key before the key changes and before the revert.
+    const sealed = await a.client.encryptContent(a.accountId, "under byok");
+    expect(sealed.keySource).to.equal("byok-aws");
+
+    const rekeyed = { ...renamed, config: aws(2) };
+    expect(await provider.diff(a.accountId, { ...patched, __provider: reg.providerText }, rekeyed)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect((await provider.check(renamed, rekeyed)).failures).to.deep.equal([]);
+    const put = keep(await provider.update(a.accountId, { ...patched, __provider: reg.providerText }, rekeyed)).outs;
+    expect(put.config).to.deep.equal(aws(2));
+    expect(put.validation.phase).to.equal("registration");
+    expect(put.validation.checks[0].message).to.equal(`sts:AssumeRole succeeded on ${keyArn(2)}`);
+
+    const events = (await a.client.listEvents(a.accountId)).events.filter((e) => e.type === "byok.updated").map((e) => e.data.keyChanged);
+    expect(events).to.deep.equal([false, true]);
+
+    await provider.delete(a.accountId, { ...put, __provider: reg.providerText });
+    const after = await a.client.getKeyManagement(a.accountId);
+    expect(after).to.include({ mode: "platform-managed", effectiveKeySource: "platform", byok: null });
+    const reverted = (await a.client.listEvents(a.accountId)).events.find((e) => e.type === "byok.reverted");
+    expect(reverted?.data.rewrappedDataKeys, "delete returns once the data keys are re-wrapped").to.be.greaterThan(0);
+    const opened = await a.client.decryptContent(a.accountId, sealed.ciphertext);
+    expect(Buffer.from(opened.plaintext, "base64").toString()).to.equal("under byok");
+
+    await provider.delete(a.accountId, { ...put, __provider: reg.providerText });
+    expect(await provider.read(a.accountId, put), "a deleted configuration reads as gone").to.deep.equal({});
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it("adopts an identical configuration without writing, refuses a different one naming it, and takes it over with adoptExisting", async () => {
+    const a = await account("adoption");
+    await a.client.putByok(a.accountId, { ...aws(3), nickname: "made by hand", activationDate: PAST });
+    const writes = async () => (await a.client.listEvents(a.accountId)).events.filter((e) => e.type === "byok.configured" || e.type === "byok.updated").length;
+    expect(await writes()).to.equal(1);
+
+    const adopted = keep(await provider.create(inputsFor(a.accountId, aws(3), { nickname: "made by hand" })));
+    expect(adopted.id).to.equal(a.accountId);
+    expect(adopted.outs).to.include({ nickname: "made by hand", status: "active" });
+    expect(await writes(), "adopting an identical configuration writes nothing").to.equal(1);
+
+    const message = await failing(provider.create(inputsFor(a.accountId, aws(4))));
+    expect(message).to.equal(
+      `ByokConfiguration ${a.accountId}: the account already has a BYOK configuration, AWS KMS key ${keyArn(3)} (role ${ROLE}) nicknamed "made by hand" (activation ${PAST}), ` +
+        "which differs from this one. One configuration per account: set adoptExisting: true to take it over and replace it with this one, or change the inputs to match it to adopt it as it is",
+    );
+    expect((await a.client.getByok(a.accountId))?.aws).to.deep.equal(aws(3).aws);
+
+    const taken = keep(await provider.create(inputsFor(a.accountId, aws(4), { adoptExisting: true })));
+    expect(taken.outs).to.include({ nickname: "prod key", adoptExisting: true });
+    expect(taken.outs.config).to.deep.equal(aws(4));
+    expect(await writes()).to.equal(2);
+  });
+
+  it("fails check naming the failed validation step, and create stores nothing", async () => {
+    const a = await account("refused");
+    kms.break(keyArn(5), "kms:GenerateDataKey", `kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`);
+    const news = inputsFor(a.accountId, aws(5));
+    const checked = keep(await provider.check({}, news));
+    expect(checked.failures).to.deep.equal([
+      {
+        property: "config.aws.keyArn",
+        reason: `kms:GenerateDataKey: kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
+      },
+    ]);
+    const message = await failing(provider.create(news));
+    expect(message).to.equal(
+      `ByokConfiguration ${a.accountId}: the platform refused AWS KMS key ${keyArn(5)} (role ${ROLE}); nothing was stored:\n` +
+        `  kms:GenerateDataKey: kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
+    );
+    expect(await a.client.getByok(a.accountId)).to.equal(undefined);
+    kms.heal(keyArn(5));
+  });
+
+  it("fails check on schema problems before calling the platform, and skips the dry run for a nickname change", async () => {
+    const a = await account("schema");
+    const before = (await a.client.listEvents(a.accountId)).events.length;
+    const bad = keep(await provider.check({}, inputsFor(a.accountId, { provider: "aws", aws: { keyArn: "alias/ekm", roleArn: ROLE } })));
+    expect(bad.failures.map((f) => f.property)).to.deep.equal(["config.aws.keyArn"]);
+    const renamed = keep(await provider.check(inputsFor(a.accountId, aws(6)), inputsFor(a.accountId, aws(6), { nickname: "renamed" })));
+    expect(renamed.failures).to.deep.equal([]);
+    expect((await a.client.listEvents(a.accountId)).events.length, "no dry run happened").to.equal(before);
+  });
+
+  it("warns and passes check when the platform is unreachable or not configured; create then fails with the fix", async () => {
+    const port = await freePort();
+    useEnv({ EKM_PLATFORM_URL: `http://127.0.0.1:${port}`, EKM_API_TOKEN: "unreachable-token" });
+    const news = inputsFor("acct-aaaa1111", aws(6));
+    const unreachable = keep(await provider.check({}, news));
+    expect(unreachable.failures).to.deep.equal([]);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(
+      new RegExp(`^warning: ByokConfiguration acct-aaaa1111: could not dry-run the key validation on the platform at http://127\\.0\\.0\\.1:${port} \\(network_error\\): could not reach http://127\\.0\\.0\\.1:${port}: .+; the platform validates the key again when it is registered$`),
+    );
+
+    warnings.length = 0;
+    useEnv({});
+    const unconfigured = keep(await provider.check({}, news));
+    expect(unconfigured.failures).to.deep.equal([]);
+    expect(warnings).to.deep.equal([
+      'warning: ByokConfiguration acct-aaaa1111: the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL; ' +
+        "skipped the dry-run validation of the key (the platform validates it when it is registered)",
+    ]);
+    expect(await failing(provider.create(news))).to.equal('the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL');
+  });
+
+  it("fails check on accountId when the token belongs to another account", async () => {
+    const a = await account("owner");
+    const other = await account("other");
+    const checked = keep(await provider.check({}, inputsFor(a.accountId, aws(7))));
+    expect(checked.failures).to.deep.equal([
+      { property: "accountId", reason: `account "${a.accountId}" cannot be used with this API token on the platform at ${tp.url} (404 not_found): account ${a.accountId} not found` },
+    ]);
+    expect(other.accountId).not.to.equal(a.accountId);
+  });
+
+  it("reads drift made outside Pulumi (nickname, fallback, deletion) and refuses to overwrite it unseen", async () => {
+    const a = await account("drift");
+    const news = inputsFor(a.accountId, aws(8));
+    const { outs } = await provider.create(news);
+    const state = { ...outs, __provider: reg.providerText };
+
+    await a.client.patchByok(a.accountId, { nickname: "changed by hand" }, { ifMatch: outs.etag });
+    const drifted = keep(await provider.read(a.accountId, state));
+    expect(drifted.props).to.include({ nickname: "changed by hand", status: "active" });
+    expect(drifted.inputs).to.include({ nickname: "changed by hand" });
+
+    const stale = await failing(provider.update(a.accountId, state, { ...news, activationDate: "2021-01-01" }));
+    expect(stale).to.equal(
+      `ByokConfiguration ${a.accountId}: the configuration changed on the platform since Pulumi last read it (etag ${outs.etag} is stale): run "pulumi refresh" to see the change, then "pulumi up" again`,
+    );
+    // After the refresh, the program's nickname is restored in place.
+    const refreshed = { ...drifted.props, __provider: reg.providerText };
+    expect(await provider.diff(a.accountId, refreshed, news)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const restored = keep(await provider.update(a.accountId, refreshed, news)).outs;
+    expect(restored.nickname).to.equal("prod key");
+
+    kms.break(keyArn(8), "kms:GenerateDataKey", "kms:GenerateDataKey denied: the key policy no longer allows the role");
+    const sealed = await a.client.encryptContent(a.accountId, "during the outage");
+    expect(sealed.keySource).to.equal("platform");
+    const degraded = keep(await provider.read(a.accountId, restored));
+    expect(degraded.props).to.include({ status: "degraded", effectiveKeySource: "platform-fallback" });
+    expect(degraded.props?.fallback?.reason).to.equal("kms:GenerateDataKey: kms:GenerateDataKey denied: the key policy no longer allows the role");
+    kms.heal(keyArn(8));
+
+    await a.client.deleteByok(a.accountId);
+    expect(await provider.read(a.accountId, restored), "deleted outside Pulumi: gone, so the next up creates it again").to.deep.equal({});
+    expect(await failing(provider.update(a.accountId, restored, { ...news, nickname: "again" }))).to.equal(
+      `ByokConfiguration ${a.accountId}: the configuration was deleted outside Pulumi: run "pulumi refresh", and "pulumi up" registers it again`,
+    );
+  });
+
+  it("refuses to delete while the customer key cannot unwrap the account's data", async () => {
+    const a = await account("stuck");
+    const { outs } = await provider.create(inputsFor(a.accountId, aws(9)));
+    await a.client.encryptContent(a.accountId, "needs the customer key");
+    kms.break(keyArn(9), "kms:Decrypt", "kms:Decrypt denied: the key is disabled");
+    const message = await failing(provider.delete(a.accountId, outs));
+    expect(message).to.equal(
+      `ByokConfiguration ${a.accountId}: cannot revert to platform-managed keys, so the configuration stays: the customer key no longer unwraps this account's data ` +
+        "(kms:Decrypt: kms:Decrypt denied: the key is disabled); 1 data keys protecting 1 messages would become unreadable. " +
+        "Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss",
+    );
+    expect((await a.client.getKeyManagement(a.accountId)).mode, "the configuration stays").to.equal("byok");
+    kms.heal(keyArn(9));
+    await provider.delete(a.accountId, outs);
+    expect((await a.client.getKeyManagement(a.accountId)).mode).to.equal("platform-managed");
+  });
+
+  it("replaces a provider-kind change on the same account by deleting first, since creating first collides", async () => {
+    const a = await account("kind");
+    const awsInputs = inputsFor(a.accountId, aws(6));
+    const { outs } = await provider.create(awsInputs);
+    const azureInputs = inputsFor(a.accountId, AZURE);
+    expect(await provider.diff(a.accountId, { ...outs, __provider: reg.providerText }, azureInputs)).to.deep.equal({ changes: true, replaces: ["config"], deleteBeforeReplace: true });
+
+    // Create-before-delete would collide with the account's one configuration ...
+    expect(await failing(provider.create(azureInputs))).to.match(new RegExp(`^ByokConfiguration ${a.accountId}: the account already has a BYOK configuration, AWS KMS key ${keyArn(6)}`));
+    // ... so the engine deletes first, then creates.
+    await provider.delete(a.accountId, outs);
+    const created = keep(await provider.create(azureInputs));
+    expect(created.outs.config).to.deep.equal(AZURE);
+    expect(created.outs.status).to.equal("active");
+  });
+
+  it("reads the platform settings from the stack config the engine passes to configure", async () => {
+    const a = await tp.newAccount("configured");
+    tokens.push(a.token);
+    useEnv({});
+    const configured = loadProvider(reg.providerText);
+    const config: Record<string, string> = { "ekm:platformUrl": tp.url, "ekm:apiToken": a.token, "other:key": "x" };
+    await configured.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+    const created = keep(await configured.create(inputsFor(a.accountId, aws(7))));
+    expect(created.outs.status).to.equal("active");
+    // The stack config lives on the configured object only; a provider loaded from the same text has none.
+    const fresh = loadProvider(reg.providerText);
+    expect(await failing(fresh.read(a.accountId, created.outs))).to.equal(
+      'the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL',
+    );
+    await configured.delete(a.accountId, created.outs);
+  });
+
+  it("never puts a platform token into the serialized provider, the inputs, the outputs, messages or warnings", () => {
+    expect(tokens.length).to.be.greaterThan(5);
+    expect(produced.length).to.be.greaterThan(20);
+    const haystacks = [reg.providerText, JSON.stringify(reg.inputs), ...produced, ...warnings];
+    for (const token of tokens) {
+      for (const text of haystacks) expect(text.includes(token), `token found in ${text.slice(0, 200)}`).to.equal(false);
+    }
+    // The scan can fail: it finds a token where one is.
+    expect([`Bearer ${tokens[0]}`].some((t) => t.includes(tokens[0]))).to.equal(true);
+  });
+});
