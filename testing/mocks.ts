@@ -97,18 +97,19 @@ export function ekmMocks(options: EkmMocksOptions = {}): pulumi.runtime.Mocks {
         providers.set(id, args.inputs);
         result = { id, state: args.inputs };
       } else if (options.unknownResources === "throw") {
-        throw new Error(`ekmMocks: unexpected resource ${args.type} named ${JSON.stringify(args.name)}: add it with ekmMocks({ resources: { "${args.type}": (args) => ({ id, state }) } })`);
+        throw mockError(`ekmMocks: unexpected resource ${args.type} named ${JSON.stringify(args.name)}: add it with ekmMocks({ resources: { "${args.type}": (args) => ({ id, state }) } })`);
       } else {
         result = { id: args.custom === false ? undefined : `${args.name}-id`, state: args.inputs };
       }
       recording.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom !== false, id: result.id, state: result.state });
       return result;
     },
-    async call(args) {
+    // Not async: an unexpected call throws at once, also when a test calls the mocks directly.
+    call(args) {
       recording.calls.push({ token: args.token, inputs: args.inputs, provider: args.provider });
       const mock = callMocks[args.token];
       if (!mock) {
-        throw new Error(
+        throw mockError(
           `ekmMocks: unexpected call to ${args.token} with ${JSON.stringify(args.inputs)}: the pulumi-ekm components do not call it; if your program does, add it with ekmMocks({ calls: { "${args.token}": (args) => ({ … }) } })`,
         );
       }
@@ -117,6 +118,14 @@ export function ekmMocks(options: EkmMocksOptions = {}): pulumi.runtime.Mocks {
   };
   const recording = startRecording(mocks);
   return mocks;
+}
+
+/**
+ * An Error the SDK reports with its message: it reads a failed RPC's text from the gRPC
+ * `details` field, so a plain Error would surface as an empty message.
+ */
+function mockError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
 }
 
 /** True for a dynamic resource that carries a BYOK configuration (pre-module/type dynamic tokens). */
@@ -203,7 +212,7 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
       const vaultName = (inputs.vaultName as string | undefined) ?? autoName(name);
       // The provider checks the name against the API spec's pattern before calling Azure.
       if (!/^[a-zA-Z0-9-]{3,24}$/.test(vaultName)) {
-        throw new Error(`azure-native:keyvault:Vault resource '${name}' has a problem: 'vaultName' does not match expression '^[a-zA-Z0-9-]{3,24}$' (got ${JSON.stringify(vaultName)})`);
+        throw mockError(`azure-native:keyvault:Vault resource '${name}' has a problem: 'vaultName' does not match expression '^[a-zA-Z0-9-]{3,24}$' (got ${JSON.stringify(vaultName)})`);
       }
       const properties = (inputs.properties ?? {}) as Record<string, unknown>;
       return {

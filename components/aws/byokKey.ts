@@ -118,12 +118,12 @@ export interface ByokKeyArgs {
    */
   readonly keyArn?: pulumi.Input<string>;
   /**
-   * Options of the key the component creates.
+   * Options of the key the component creates. Each option says what a change replaces.
    * @default a symmetric key (SYMMETRIC_DEFAULT), rotation every 90 days, 30-day deletion window, single-Region
    */
   readonly key?: AwsKeyOptions;
   /**
-   * Options of the role the platform assumes.
+   * Options of the role the platform assumes. Each option says what a change replaces.
    * @default a generated name, path "/", 1-hour sessions
    */
   readonly role?: AwsRoleOptions;

@@ -31,7 +31,7 @@ export interface AzureVaultOptions {
   /**
    * The vault name: 3–24 letters, digits and hyphens, globally unique. A change forces
    * replacement of the vault, and of the key in it.
-   * @default auto-named by azure-native from `<name>-vault` (keep the component name short, or set this)
+   * @default auto-named by azure-native: `<name>-vault` plus 8 characters (so the component name may have at most 10 characters)
    */
   readonly name?: string;
   /**
@@ -41,7 +41,8 @@ export interface AzureVaultOptions {
   readonly sku?: "standard" | "premium";
   /**
    * Days a deleted vault or key stays recoverable, 7–90. Purge protection is always on, so
-   * nothing can be purged before this period ends. Azure only accepts this value when the vault is created.
+   * nothing can be purged before this period ends. Key Vault fixes it when the vault is
+   * created: a later change is rejected by Azure.
    * @default 90
    */
   readonly softDeleteRetentionInDays?: number;
@@ -115,18 +116,20 @@ export interface ByokKeyArgs {
    */
   readonly tenantId?: pulumi.Input<string>;
   /**
-   * Options of the vault the component creates. Purge protection and RBAC authorization are always on.
+   * Options of the vault the component creates. Purge protection and RBAC authorization are
+   * always on. Each option says what a change replaces.
    * @default a standard vault with 90-day soft-delete retention
    */
   readonly vault?: AzureVaultOptions;
   /**
    * Use this existing vault in `resourceGroupName` instead of creating one. It must have RBAC
-   * authorization and purge protection on (checked at deployment). Conflicts with every `vault` option.
+   * authorization and purge protection on (checked at deployment). Conflicts with every `vault`
+   * option. Switching between an existing and a created vault replaces the key.
    * @default none: a vault is created
    */
   readonly existingVaultName?: string;
   /**
-   * Options of the key.
+   * Options of the key. Each option says what a change replaces.
    * @default RSA 3072, rotated every 90 days, versions expiring after a year
    */
   readonly key?: AzureKeyOptions;

@@ -186,7 +186,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
       `ByokConfiguration ${a.accountId}: the account already has a BYOK configuration, AWS KMS key ${keyArn(3)} (role ${ROLE}) nicknamed "made by hand" (activation ${PAST}), ` +
         "which differs from this one. One configuration per account: set adoptExisting: true to take it over and replace it with this one, or change the inputs to match it to adopt it as it is",
     );
-    expect((await a.client.getByok(a.accountId))?.aws).to.deep.equal(aws(3).aws);
+    expect(await a.client.getByok(a.accountId)).to.deep.include({ aws: aws(3).aws, nickname: "made by hand" });
 
     const taken = keep(await provider.create(inputsFor(a.accountId, aws(4), { adoptExisting: true })));
     expect(taken.outs).to.include({ nickname: "prod key", adoptExisting: true });
@@ -218,7 +218,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const a = await account("schema");
     const before = (await a.client.listEvents(a.accountId)).events.length;
     const bad = keep(await provider.check({}, inputsFor(a.accountId, { provider: "aws", aws: { keyArn: "alias/ekm", roleArn: ROLE } })));
-    expect(bad.failures.map((f) => f.property)).to.deep.equal(["config.aws.keyArn"]);
+    expect(bad.failures?.map((f) => f.property)).to.deep.equal(["config.aws.keyArn"]);
     const renamed = keep(await provider.check(inputsFor(a.accountId, aws(6)), inputsFor(a.accountId, aws(6), { nickname: "renamed" })));
     expect(renamed.failures).to.deep.equal([]);
     expect((await a.client.listEvents(a.accountId)).events.length, "no dry run happened").to.equal(before);
@@ -349,7 +349,5 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     for (const token of tokens) {
       for (const text of haystacks) expect(text.includes(token), `token found in ${text.slice(0, 200)}`).to.equal(false);
     }
-    // The scan can fail: it finds a token where one is.
-    expect([`Bearer ${tokens[0]}`].some((t) => t.includes(tokens[0]))).to.equal(true);
   });
 });

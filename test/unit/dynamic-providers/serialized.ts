@@ -22,11 +22,10 @@ export interface Registered {
 }
 
 const registrations: pulumi.runtime.MockResourceArgs[] = [];
-let mocked: Promise<void> | undefined;
 
-/** Installs mocks that record registrations and throw on any invoke. */
-export function installMocks(): Promise<void> {
-  mocked ??= pulumi.runtime.setMocks(
+/** Installs mocks that record registrations and throw on any invoke (other suites install their own, so this runs per registration). */
+function installMocks(): Promise<void> {
+  return pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         registrations.push(args);
@@ -40,7 +39,6 @@ export function installMocks(): Promise<void> {
     "dynamic-providers",
     false,
   );
-  return mocked;
 }
 
 /** Constructs a ByokConfiguration under mocks and returns what the engine received. */

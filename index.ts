@@ -1,0 +1,10 @@
+/**
+ * pulumi-ekm: Enterprise Key Management as code.
+ *
+ * - `ByokConfiguration`: the dynamic resource that registers a customer key with the platform.
+ * - `components`: the customer side on AWS (`aws.ByokKey`) and Azure (`azure.ByokKey`).
+ * - The sdk: the Key Management API contract and `PlatformClient` (also at `pulumi-ekm/sdk`).
+ */
+export * from "./sdk";
+export * from "./dynamic-providers";
+export * as components from "./components";
