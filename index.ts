@@ -3,8 +3,8 @@
  *
  * - `ByokConfiguration`: the dynamic resource that registers a customer key with the platform.
  * - `components`: the customer side on AWS (`aws.ByokKey`) and Azure (`azure.ByokKey`).
- * - The sdk: the Key Management API contract and `PlatformClient` (also at `pulumi-ekm/sdk`).
+ * - `sdk`: the Key Management API contract and `PlatformClient` (also at `pulumi-ekm/sdk`).
  */
-export * from "./sdk";
+export * as sdk from "./sdk";
 export * from "./dynamic-providers";
 export * as components from "./components";

@@ -205,7 +205,8 @@ export class ByokKey extends pulumi.ComponentResource {
     let keyPolicyJson: pulumi.Output<string | undefined>;
     let aliasName: pulumi.Output<string | undefined>;
     if (args.keyArn === undefined) {
-      // The key policy names the role, so KMS needs the role to exist first (it rejects unknown principals).
+      // The key policy names the role, so KMS needs the role to exist first: it rejects principals that do not exist
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html#key-policy-elements).
       const keyPolicyOutput = pulumi.all([this.role.arn, accountId]).apply(([roleArn, account]) => JSON.stringify(keyPolicy(mode, roleArn, account)));
       this.key = new aws.kms.Key(
         `${name}-key`,
