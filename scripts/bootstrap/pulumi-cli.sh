@@ -493,16 +493,9 @@ func (h *host) Run(_ context.Context, req *pulumirpc.RunRequest) (*pulumirpc.Run
 }
 EOF
 
-GO="$(command -v go || true)"
-if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
-if [[ -z "$GO" ]]; then
-  log "error: go is not installed (needed once to build the Pulumi CLI)"
-  exit 1
-fi
-
 LDFLAGS_CLI="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_CLI_VERSION"
 LDFLAGS_HOST="-X main.version=$PULUMI_CLI_VERSION"
-stamp="$({ cat "$SRC/go.mod" "$SRC/langhost/main.go"; echo "$LDFLAGS_CLI $LDFLAGS_HOST"; "$GO" env GOVERSION; } \
+stamp="$({ cat "$SRC/go.mod" "$SRC/langhost/main.go"; echo "$LDFLAGS_CLI $LDFLAGS_HOST"; } \
   | sha256sum | cut -d' ' -f1)"
 
 if [[ -x "$BIN/pulumi" && -x "$BIN/pulumi-language-nodejs" && -f "$CACHE/.stamp" \
@@ -510,6 +503,13 @@ if [[ -x "$BIN/pulumi" && -x "$BIN/pulumi-language-nodejs" && -f "$CACHE/.stamp"
   copy_launchers
   echo "$BIN"
   exit 0
+fi
+
+GO="$(command -v go || true)"
+if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
+if [[ -z "$GO" ]]; then
+  log "error: go is not installed (needed once to build the Pulumi CLI)"
+  exit 1
 fi
 
 log "building pulumi v$PULUMI_CLI_VERSION from Go modules (first run takes several minutes)…"
