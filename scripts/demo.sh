@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# npm run demo: the main job on a fresh machine. Installs what is missing (npm packages, moto,
+# the Pulumi CLI from Go modules), builds the package, then runs scripts/demo.ts: the local
+# platform and moto on loopback, a customer key made in moto, `pulumi up` registering it,
+# an encryption through the customer key, `pulumi destroy` reverting to platform keys.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+echo "[demo] 1/7 bootstrapping tools: npm packages, moto (.venv/moto), Pulumi CLI (.cache/pulumi); the first run takes a few minutes"
+PULUMI_BIN="$(bash scripts/bootstrap/all.sh)"
+export PATH="$PULUMI_BIN:$PATH"
+echo "[demo]     pulumi $(pulumi version) at $PULUMI_BIN"
+npx tsc -p tsconfig.build.json
+exec npx tsx scripts/demo.ts
