@@ -20,20 +20,13 @@ import { startMoto, type MotoServer } from "../../support/moto";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy";
 import { loadProvider, register } from "../../unit/dynamic-providers/serialized";
+import { rejection } from "../../support/rejection";
 
 const REPO = path.resolve(__dirname, "../../..");
 const DIST = path.join(REPO, "dist");
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const SETTINGS_ENV = ["EKM_PLATFORM_URL", "EKM_API_TOKEN"] as const;
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection, but the call succeeded");
-}
 
 describe("ByokConfiguration provider with a real AWS KMS key (moto)", function () {
   this.timeout(120_000);

@@ -7,7 +7,6 @@ import * as net from "node:net";
 import {
   CreateKeyCommand,
   DisableKeyCommand,
-  EnableKeyRotationCommand,
   KMSClient,
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
@@ -22,61 +21,11 @@ import {
 import { createAwsCustomerKey, type AwsCustomerKeyOptions, type AwsService } from "../../../sdk/kms/aws";
 import { CustomerKeyError } from "../../../sdk/kms/types";
 import { motoClientConfig, motoReset, startMoto, type MotoServer } from "../../support/moto";
+import { provisionCustomer, type Customer } from "../../support/awsCustomer";
+import { rejection as rejectionOf } from "../../support/rejection";
 
 const PLATFORM_PRINCIPAL = "arn:aws:iam::999988887777:role/ekm-platform";
 const STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];
-
-interface Customer {
-  readonly keyArn: string;
-  readonly keyId: string;
-  readonly roleArn: string;
-  readonly kms: KMSClient;
-}
-
-/** What a customer's `pulumi up` creates: the key (rotation on) and the role with trust + documented policy. */
-async function provisionCustomer(endpoint: string, accountId: string, trustedExternalId: string): Promise<Customer> {
-  const config = motoClientConfig(endpoint);
-  const kms = new KMSClient(config);
-  const iam = new IAMClient(config);
-  const keyPolicy = {
-    Version: "2012-10-17",
-    Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }],
-  };
-  const key = await kms.send(new CreateKeyCommand({ Description: `ekm ${accountId}`, KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT", Policy: JSON.stringify(keyPolicy) }));
-  const keyArn = key.KeyMetadata!.Arn!;
-  const keyId = key.KeyMetadata!.KeyId!;
-  await kms.send(new EnableKeyRotationCommand({ KeyId: keyId, RotationPeriodInDays: 90 }));
-
-  const roleName = `ekm-${accountId}-${randomUUID().slice(0, 8)}`;
-  const trust = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { AWS: PLATFORM_PRINCIPAL },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": trustedExternalId } },
-      },
-    ],
-  };
-  const role = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust), MaxSessionDuration: 3600 }));
-  const policy = {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "DescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: keyArn },
-      {
-        Sid: "UseKeyForAccount",
-        Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: keyArn,
-        Condition: { StringEquals: { "kms:EncryptionContext:tenant_id": accountId } },
-      },
-    ],
-  };
-  await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: "ekm-key-access", PolicyDocument: JSON.stringify(policy) }));
-  iam.destroy();
-  return { keyArn, keyId, roleArn: role.Role!.Arn!, kms };
-}
 
 /**
  * Switches moto's IAM enforcement on (0 unauthenticated actions left) or off ("inf") at run time
@@ -89,6 +38,7 @@ async function motoAuth(endpoint: string, count: "0" | "inf"): Promise<void> {
   const body = await res.text();
   if (!res.ok) throw new Error(`moto reset-auth failed: HTTP ${res.status} ${body.slice(0, 300)}`);
 }
+
 
 /** Accepts TCP connections and never answers: a hung endpoint. */
 async function blackHole(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -109,14 +59,11 @@ async function blackHole(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
+/** The CustomerKeyError a call must reject with. */
 async function rejection(promise: Promise<unknown>): Promise<CustomerKeyError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).to.be.instanceOf(CustomerKeyError);
-    return err as CustomerKeyError;
-  }
-  throw new Error("expected a CustomerKeyError, but the call succeeded");
+  const err = await rejectionOf(promise);
+  expect(err).to.be.instanceOf(CustomerKeyError);
+  return err as CustomerKeyError;
 }
 
 describe("createAwsCustomerKey (moto)", function () {
@@ -131,7 +78,7 @@ describe("createAwsCustomerKey (moto)", function () {
   };
   const customers: Customer[] = [];
   const provision = async (accountId: string, trustedExternalId: string) => {
-    const c = await provisionCustomer(moto.endpoint, accountId, trustedExternalId);
+    const c = await provisionCustomer(moto.endpoint, { accountId, externalId: trustedExternalId, principalArn: PLATFORM_PRINCIPAL });
     customers.push(c);
     return c;
   };

@@ -8,6 +8,7 @@ import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Custom
 import { startMoto, type MotoServer } from "../../support/moto";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy";
+import { rejection } from "../../support/rejection";
 
 const MAX_AGE = 60_000;
 
@@ -55,7 +56,7 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     const request: PutByokRequest = { provider: "aws", aws: { keyArn: customer.keyArn, roleArn: customer.roleArn }, nickname: "prod key", activationDate: new Date(clock.now() - DAY_MS).toISOString() };
     return { accountId, client, customer, request };
   }
-  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a failure"); }, (e: PlatformError) => e);
+  const failure = (p: Promise<unknown>) => rejection<PlatformError>(p);
   const eventTypes = async (client: PlatformClient, accountId: string) => (await client.listEvents(accountId, { limit: 500 })).events.map((e) => e.type);
   const text = (b64: string) => Buffer.from(b64, "base64").toString();
 

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PlatformClient, PlatformError } from "../../../sdk";
+import { rejection } from "../../support/rejection";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
@@ -43,14 +44,8 @@ describe("PlatformClient", function () {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
-  const catchErr = async (p: Promise<unknown>) => {
-    try {
-      await p;
-    } catch (e) {
-      return e as PlatformError;
-    }
-    throw new Error("expected a failure");
-  };
+  const catchErr = (p: Promise<unknown>) => rejection<PlatformError>(p);
+
 
   it("retries a GET that fails twice with 503, then succeeds, backing off with jitter", async () => {
     handler = (_q, res, n) => (n <= 2 ? reply(res, 503, { error: { code: "internal", message: "busy" } }) : reply(res, 200, STATE));

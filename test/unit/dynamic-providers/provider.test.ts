@@ -9,6 +9,7 @@ import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { freePort } from "../../support/ports";
 import { FakeKms } from "./fakeCustomerKeys";
 import { loadProvider, register, type Registered } from "./serialized";
+import { rejection } from "../../support/rejection";
 
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";
 const keyArn = (n: number) => `arn:aws:kms:us-east-1:111122223333:key/${String(n).padStart(8, "0")}-12ab-34cd-56ef-1234567890ab`;
@@ -27,14 +28,6 @@ function useEnv(vars: Partial<Record<(typeof SETTINGS_ENV)[number], string | und
   }
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection, but the call succeeded");
-}
 
 describe("ByokConfiguration provider, loaded from its serialized text", function () {
   this.timeout(20_000);
