@@ -18,7 +18,14 @@ export interface PlatformSettings {
   readonly platformCache: CacheBounds;
   readonly byokCache: CacheBounds;
   readonly awsPrincipalArn?: string;
+  /** The platform's multi-tenant Entra ID application (client) ID; the trust endpoint shows it. */
   readonly azureClientId?: string;
+  /**
+   * The client secret of that application (env `EKM_AZURE_CLIENT_SECRET`, never a flag: flags show in
+   * `ps`). It only goes to Entra ID's token endpoint: never logged, never returned by any endpoint,
+   * never put in an event or an error.
+   */
+  readonly azureClientSecret?: string;
   /** Vault hosts allowed beyond the Key Vault DNS suffixes (tests only). */
   readonly allowVaultHosts: readonly string[];
   /** Health recheck backoff after a fallback. */

@@ -45,6 +45,7 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     byokCache: { maxAgeMs: byokMaxAge, maxMessages: 4096, maxEntries: 10_000 },
     awsPrincipalArn: env.EKM_AWS_PRINCIPAL_ARN || undefined,
     azureClientId: env.EKM_AZURE_CLIENT_ID || undefined,
+    azureClientSecret: env.EKM_AZURE_CLIENT_SECRET || undefined,
     allowVaultHosts: [],
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },

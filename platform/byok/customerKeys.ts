@@ -1,11 +1,19 @@
-/** The production customer-key factory: AWS KMS through an assumed role; Azure is not built into this platform yet. */
+/**
+ * The production customer-key factory: AWS KMS through an assumed role, Azure Key Vault as the
+ * platform's multi-tenant application (client ID and secret from the settings).
+ */
 import type { AwsCustomerKeyOptions } from "../../sdk/kms/aws";
+import type { AzureCustomerKeyOptions } from "../../sdk/kms/azure";
+import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
+import { isKeyVaultHost, type AzureKeyReference } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
 import { ApiError } from "../errors";
+import { assertVaultHostAllowed } from "./vaultHostGuard";
 
-/** Extra options for every AWS customer key (tests count calls with `onCall`). */
+/** Extra options for every customer key (tests count calls with `onCall`, and route Azure requests to an in-process fake). */
 export interface CustomerKeyOverrides {
   readonly aws?: Partial<Pick<AwsCustomerKeyOptions, "onCall" | "timeoutMs" | "maxAttempts" | "credentials">>;
+  readonly azure?: Partial<Pick<AzureCustomerKeyOptions, "credential" | "httpClient" | "onCall" | "timeoutMs">>;
 }
 
 /** Builds the factory the platform uses by default. */
@@ -25,11 +33,45 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
         ...overrides.aws,
       });
     }
-    throw new ApiError(
-      422,
-      "validation_failed",
-      "provider: azure is not available on this platform build (Azure Key Vault BYOK is blocked: no Key Vault emulator can be installed here, see the README); use provider aws",
-      { field: "provider" },
-    );
+    const ref = record.reference as AzureKeyReference;
+    // The SSRF guard holds on every path, not only at registration: a stored configuration whose
+    // host is no longer allowed (the operator dropped --allow-vault-host) is never called.
+    try {
+      assertVaultHostAllowed(ref.vaultUrl, settings.allowVaultHosts);
+    } catch (err) {
+      if (err instanceof ApiError) return refusedKey(err.message);
+      throw err;
+    }
+    // Required lazily so the platform starts without loading the Azure SDK until BYOK is used.
+    const { createAzureCustomerKey } = require("../../sdk/kms/azure") as typeof import("../../sdk/kms/azure");
+    return createAzureCustomerKey({
+      accountId,
+      vaultUrl: ref.vaultUrl,
+      tenantId: ref.tenantId,
+      keyName: ref.keyName,
+      keyVersion: ref.keyVersion,
+      clientId: settings.azureClientId,
+      clientSecret: settings.azureClientSecret,
+      // Only a host outside the Key Vault DNS suffixes, which the guard above allowed explicitly (a
+      // test vault), skips the check that the vault's challenge names a resource it is under.
+      disableChallengeResourceVerification: !isKeyVaultHost(new URL(ref.vaultUrl).hostname),
+      ...overrides.azure,
+    });
+  };
+}
+
+/** A customer key the platform must not call: validation fails, data keys fall back, unwrapping answers 424. */
+function refusedKey(reason: string): CustomerKey {
+  const fail = (action: string) => new CustomerKeyError("access-denied", action, `${action} not attempted: ${reason}`);
+  return {
+    source: "byok-azure",
+    validate: async () => [
+      { name: "keyvault:GetKey", ok: false, message: fail("keyvault:GetKey").message },
+      { name: "keyvault:RecoveryLevel", ok: false, message: "skipped: keyvault:GetKey failed" },
+      { name: "keyvault:WrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
+      { name: "keyvault:UnwrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
+    ],
+    generateDataKey: () => Promise.reject(fail("keyvault:WrapKey")),
+    unwrapDataKey: () => Promise.reject(fail("keyvault:UnwrapKey")),
   };
 }

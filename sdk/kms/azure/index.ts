@@ -1,0 +1,23 @@
+/** The platform's use of a customer's Azure Key Vault key: `createAzureCustomerKey` implements `CustomerKey` (source `byok-azure`). */
+export { createAzureCustomerKey, operationOf } from "./customerKey";
+export {
+  authorityHostFor,
+  DEFAULT_TIMEOUT_MS,
+  isAzureVaultHost,
+  MAX_RETRIES,
+  WRAP_ALGORITHM,
+  type AzureCustomerKeyOptions,
+  type AzureHttpClient,
+  type AzurePipelinePolicy,
+  type AzurePipelineRequest,
+  type AzurePipelineResponse,
+} from "./options";
+export {
+  CRYPTO_SERVICE_ENCRYPTION_USER_ROLE,
+  DOCUMENTED_DATA_ACTIONS,
+  mapAzureError,
+  REQUIRED_DATA_ACTION,
+  type AzureAction,
+  type AzureErrorContext,
+} from "./errors";
+export { AZURE_VALIDATION_STEPS, keyProblems, MIN_RSA_BITS, modulusBits, recoveryLevelProblem, type AzureValidationStep, type KeyProblem } from "./validate";
