@@ -3,13 +3,17 @@
  * ekm-platform --port <p> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN]
  *              [--azure-client-id ID] [--allow-vault-host HOST]... [--max-body-bytes N]
  *
- * The admin token comes from EKM_ADMIN_TOKEN. Prints "ekm-platform listening on <url>" once
+ * The admin token comes from EKM_ADMIN_TOKEN; the Azure app's client secret from
+ * EKM_AZURE_CLIENT_SECRET (never logged or returned). Prints "ekm-platform listening on <url>" once
  * it accepts requests, and stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { startPlatform } from "../start";
 
-const USAGE = "usage: ekm-platform --port <port|0> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N]";
+const USAGE = [
+  "usage: ekm-platform --port <port|0> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N]",
+  "env: EKM_ADMIN_TOKEN (required), EKM_ROOT_KEY, EKM_AZURE_CLIENT_SECRET, EKM_BYOK_CACHE_MAX_AGE_MS, EKM_INSPECT_TRUST_POLICY",
+].join("\n");
 
 async function main(): Promise<void> {
   let values;
