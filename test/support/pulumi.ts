@@ -100,21 +100,25 @@ function exec(command: string, args: readonly string[], options: { cwd: string; 
 /**
  * Compiles the package and packs it with `npm pack`, once per process; returns the `.tgz` path.
  *
- * The build goes to a staging folder laid out like the repo (`dist/`, `openapi/`, `README.md`,
- * `package.json`), so the shared `dist/` is not rewritten under other runs; `npm pack` applies
- * the package.json `files` list there exactly as it would in the repo.
+ * The build runs in a staging copy of the package's sources (the `include` of
+ * tsconfig.build.json, the tsconfigs, package.json and its `files`), with node_modules linked
+ * to the repo's, so it produces what `npm run build && npm pack` produces in the repo without
+ * rewriting the shared `dist/` under other runs.
  */
 export function packTarball(): Promise<string> {
   tarball ??= (async () => {
     const started = Date.now();
     const staging = tempDir("pulumi-ekm-pack-");
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [repoRoot] });
-    await exec(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", path.join(staging, "dist")], { cwd: repoRoot });
-    fs.copyFileSync(path.join(repoRoot, "package.json"), path.join(staging, "package.json"));
-    for (const entry of REPO_PACKAGE.files.filter((f) => f !== "dist")) {
-      fs.cpSync(path.join(repoRoot, entry), path.join(staging, entry), { recursive: true });
+    const buildConfig = JSON.parse(fs.readFileSync(path.join(repoRoot, "tsconfig.build.json"), "utf8")) as { include: string[] };
+    const entries = new Set(["package.json", "tsconfig.json", "tsconfig.build.json", ...buildConfig.include, ...REPO_PACKAGE.files.filter((f) => f !== "dist")]);
+    for (const entry of entries) {
+      const from = path.join(repoRoot, entry);
+      if (fs.existsSync(from)) fs.cpSync(from, path.join(staging, entry), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
     }
-    const out = path.join(staging, "out");
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(staging, "node_modules"), "dir");
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [repoRoot] });
+    await exec(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: staging });
+    const out = path.join(staging, ".pack");
     fs.mkdirSync(out);
     const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", out], { cwd: staging });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
@@ -211,6 +215,8 @@ export interface CreateUserProjectOptions {
   readonly name: string;
   /** The program. Import from "pulumi-ekm", never from the repo's sources. */
   readonly indexTs: string;
+  /** Pulumi.yaml; its `name` must equal `name`. @default a TypeScript nodejs project named `name` */
+  readonly pulumiYaml?: string;
   /** More npm dependencies (name → version); each distinct set is installed once per process. @default none */
   readonly extraDeps?: Readonly<Record<string, string>>;
 }
@@ -244,11 +250,15 @@ export async function createUserProject(options: CreateUserProjectOptions): Prom
   projectCount += 1;
   const dir = path.join(installRoot, "projects", `${options.name}-${process.pid}-${projectCount}`);
   fs.mkdirSync(dir, { recursive: true });
+  temporary.push(dir); // also when the install root is a kept cache
   const backendDir = path.join(dir, ".backend");
   const home = path.join(dir, ".pulumi-home");
   fs.mkdirSync(backendDir);
   fs.mkdirSync(home);
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${options.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\ndescription: pulumi-ekm end-to-end project\n`);
+  if (options.pulumiYaml !== undefined && !new RegExp(`^name: ${options.name}$`, "m").test(options.pulumiYaml)) {
+    throw new Error(`createUserProject(${options.name}): the Pulumi.yaml given names another project`);
+  }
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), options.pulumiYaml ?? `name: ${options.name}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\ndescription: pulumi-ekm end-to-end project\n`);
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: options.name, private: true, main: "index.ts", ...dependenciesOf(options.extraDeps ?? {}) }, null, 2));
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
   const project: UserProject = {
@@ -312,7 +322,10 @@ export async function pulumiEnv(project: UserProject, extra: Readonly<Record<str
 export async function runPulumi(project: UserProject, args: readonly string[], options: RunPulumiOptions = {}): Promise<PulumiResult> {
   const env = await pulumiEnv(project, options.env);
   const bin = await pulumiBinDir();
-  const full = [...args, "--non-interactive", "--color", "never", ...(options.stack ? ["--stack", options.stack] : [])];
+  // Flags go before a `--` (after which everything is a positional value).
+  const flags = ["--non-interactive", "--color", "never", ...(options.stack ? ["--stack", options.stack] : [])];
+  const dashdash = args.indexOf("--");
+  const full = dashdash < 0 ? [...args, ...flags] : [...args.slice(0, dashdash), ...flags, ...args.slice(dashdash)];
   const started = Date.now();
   const result = await new Promise<PulumiResult>((resolve, reject) => {
     const child = spawn(path.join(bin, "pulumi"), full, { cwd: project.dir, env, stdio: ["pipe", "pipe", "pipe"], detached: true });

@@ -1,0 +1,202 @@
+/**
+ * bench/provider-scale: `pulumi up` of N ByokConfiguration resources (N platform accounts, each
+ * with its own customer KMS key and role in moto) against `pulumi up` of N no-op dynamic
+ * resources, in the same run with the real CLI, and the platform API calls per resource per
+ * operation. Goal: up ≤ 1.3× the no-op baseline.
+ *
+ *   npx tsx bench/provider-scale.ts          # BENCH_N=50 BENCH_ROUNDS=3 by default
+ *
+ * Both programs are projects of the same temporary install of this package's `npm pack`
+ * tarball (test/support/pulumi.ts), both import "pulumi-ekm" (so program load and type
+ * checking cost the same) and give their resources the same inputs; only the provider differs.
+ * Rounds alternate which side goes first; each side's figure is its median. The platform runs
+ * in this process with the default settings a real platform has (no trust-policy inspection),
+ * and the stack uses the admin token (EKM_API_TOKEN), the one token that reaches N accounts.
+ * Accounts and customer keys are provisioned before any timing. Every server started here is
+ * stopped at the end, and the temporary project is removed.
+ */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../platform";
+import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint } from "../test/support/awsCustomer";
+import { startMoto } from "../test/support/moto";
+import { startTestPlatform } from "../test/support/platform";
+import { createUserProject, initStack, platformCalls, pulumiOk, timings, totalCalls, type UserProject } from "../test/support/pulumi";
+
+const N = Number(process.env.BENCH_N ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GOAL = 1.3;
+
+/** The resources' inputs, the same for both programs (read from accounts.json in the project). */
+interface Entry {
+  readonly accountId: string;
+  readonly keyArn: string;
+  readonly roleArn: string;
+}
+
+const BYOK_PROGRAM = `import * as fs from "fs";
+import { ByokConfiguration } from "pulumi-ekm";
+
+const entries: { accountId: string; keyArn: string; roleArn: string }[] = JSON.parse(fs.readFileSync("accounts.json", "utf8"));
+export const statuses = entries.map(
+  (e, i) =>
+    new ByokConfiguration(\`byok-\${i}\`, {
+      accountId: e.accountId,
+      config: { provider: "aws", aws: { keyArn: e.keyArn, roleArn: e.roleArn } },
+      nickname: \`bench key \${i}\`,
+      activationDate: "2020-01-01",
+    }).status,
+);
+`;
+
+const NOOP_PROGRAM = `import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { BYOK_CONFIGURATION_MODULE } from "pulumi-ekm";
+
+// A dynamic provider that does nothing: create returns an id and echoes the inputs; the
+// default diff, update and delete of dynamic providers apply.
+const noop: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: any) {
+    return { id: \`noop-\${inputs.accountId}\`, outs: { ...inputs, status: "active" } };
+  },
+};
+
+class Noop extends pulumi.dynamic.Resource {
+  declare readonly status: pulumi.Output<string>;
+  constructor(name: string, props: Record<string, pulumi.Input<unknown>>) {
+    super(noop, name, { ...props, status: undefined }, undefined, BYOK_CONFIGURATION_MODULE, "Noop");
+  }
+}
+
+const entries: { accountId: string; keyArn: string; roleArn: string }[] = JSON.parse(fs.readFileSync("accounts.json", "utf8"));
+export const statuses = entries.map(
+  (e, i) =>
+    new Noop(\`noop-\${i}\`, {
+      accountId: e.accountId,
+      config: { provider: "aws", aws: { keyArn: e.keyArn, roleArn: e.roleArn } },
+      nickname: \`bench key \${i}\`,
+      activationDate: "2020-01-01",
+    }).status,
+);
+`;
+
+/** Mean server time per request by route (the platform logs `ms` on each request line), from index `since` on. */
+function latencies(logs: readonly string[], since: number): Record<string, number> {
+  const sums: Record<string, { n: number; ms: number }> = {};
+  for (const line of logs.slice(since)) {
+    const e = JSON.parse(line) as { message?: string; route?: string; ms?: number };
+    if (e.message !== "request" || !e.route || typeof e.ms !== "number") continue;
+    const s = (sums[e.route] ??= { n: 0, ms: 0 });
+    s.n += 1;
+    s.ms += e.ms;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([route, s]) => [route, s.ms / s.n]));
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Runs `fn` on at most `limit` items at a time. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+type Op = "up (create)" | "up (no change)" | "destroy";
+const OPS: readonly Op[] = ["up (create)", "up (no change)", "destroy"];
+
+async function main(): Promise<void> {
+  const moto = await startMoto();
+  const restoreAws = useAwsEndpoint(moto.endpoint);
+  const settings: PlatformSettings = { ...defaultSettings({}), awsPrincipalArn: MOTO_PLATFORM_PRINCIPAL };
+  const tp = await startTestPlatform({ settings, maintenanceIntervalMs: 3_600_000, customerKeys: defaultCustomerKeys(settings, {}) });
+  try {
+    const setupStarted = Date.now();
+    const entries: Entry[] = await pool(Array.from({ length: N }, (_, i) => i), 8, async (i) => {
+      const a = await tp.newAccount(`bench-${i}`);
+      const trust = await a.client.getTrust(a.accountId);
+      const c = await provisionCustomer(moto.endpoint, { accountId: a.accountId, externalId: trust.aws!.externalId });
+      return { accountId: a.accountId, keyArn: c.keyArn, roleArn: c.roleArn };
+    });
+    const projects: Record<"noop" | "byok", UserProject> = {
+      noop: await createUserProject({ name: "bench-noop", indexTs: NOOP_PROGRAM }),
+      byok: await createUserProject({ name: "bench-byok", indexTs: BYOK_PROGRAM }),
+    };
+    const env = { EKM_PLATFORM_URL: tp.url, EKM_API_TOKEN: tp.adminToken };
+    for (const p of Object.values(projects)) {
+      writeFileSync(path.join(p.dir, "accounts.json"), JSON.stringify(entries));
+      await initStack(p, "bench");
+    }
+    console.log(
+      `bench/provider-scale (N = ${N} resources, ${ROUNDS} rounds, Pulumi CLI ${process.env.PULUMI_CLI_VERSION ?? "3.248.0"}, Node ${process.version})\n` +
+        `setup ${secs(Date.now() - setupStarted)} (pack ${timings.packMs} ms, npm install ${timings.installReused ? "reused" : `${timings.installMs} ms`}, ${N} accounts + moto keys)`,
+    );
+
+    const times: Record<"noop" | "byok", Record<Op, number[]>> = {
+      noop: { "up (create)": [], "up (no change)": [], destroy: [] },
+      byok: { "up (create)": [], "up (no change)": [], destroy: [] },
+    };
+    const calls: Record<Op, Record<string, number>[]> = { "up (create)": [], "up (no change)": [], destroy: [] };
+    const serverMs: Record<Op, Record<string, number>[]> = { "up (create)": [], "up (no change)": [], destroy: [] };
+    const commands: Record<Op, string[]> = { "up (create)": ["up", "--yes"], "up (no change)": ["up", "--yes"], destroy: ["destroy", "--yes"] };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const order: ("noop" | "byok")[] = round % 2 === 0 ? ["noop", "byok"] : ["byok", "noop"];
+      for (const kind of order) {
+        for (const op of OPS) {
+          const mark = tp.logs.length;
+          const r = await pulumiOk(projects[kind], commands[op], { stack: "bench", env });
+          times[kind][op].push(r.ms);
+          if (kind === "byok") {
+            calls[op].push(platformCalls(tp.logs, mark));
+            serverMs[op].push(latencies(tp.logs, mark));
+          }
+        }
+      }
+      const live = await Promise.all(entries.map((e) => tp.admin.getKeyManagement(e.accountId)));
+      const left = live.filter((s) => s.mode !== "platform-managed").length;
+      if (left > 0) throw new Error(`round ${round + 1}: ${left} accounts still have BYOK after destroy`);
+      console.log(`round ${round + 1}: ${OPS.map((op) => `${op} ${secs(times.noop[op][round])} / ${secs(times.byok[op][round])}`).join("; ")}`);
+    }
+
+    console.log("");
+    console.log(`operation        | ${N} no-op dynamic | ${N} ByokConfiguration | ratio`);
+    for (const op of OPS) {
+      const [a, b] = [median(times.noop[op]), median(times.byok[op])];
+      console.log(`${op.padEnd(16)} | ${secs(a).padStart(15)} | ${secs(b).padStart(21)} | ${(b / a).toFixed(2).padStart(5)}`);
+    }
+    const upRatio = median(times.byok["up (create)"]) / median(times.noop["up (create)"]);
+    console.log(`\npulumi up (create) ratio: ${upRatio.toFixed(2)}× (goal ≤ ${GOAL}×: ${upRatio <= GOAL ? "met" : "NOT met"})`);
+
+    console.log(`\nplatform API calls per resource per operation (median over rounds, each divided by ${N}; mean server time per call):`);
+    for (const op of OPS) {
+      const routes = [...new Set(calls[op].flatMap((c) => Object.keys(c)))].sort();
+      const per = routes.map((route) => {
+        const ms = median(serverMs[op].map((m) => m[route] ?? 0));
+        return `${route} ${(median(calls[op].map((c) => c[route] ?? 0)) / N).toFixed(2)} (${ms.toFixed(0)} ms each)`;
+      });
+      console.log(`  ${op.padEnd(16)} ${(median(calls[op].map(totalCalls)) / N).toFixed(2)} total${per.length ? `: ${per.join(", ")}` : ""}`);
+    }
+  } finally {
+    await tp.close();
+    restoreAws();
+    await moto.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exitCode = 1;
+});
