@@ -35,10 +35,7 @@ export interface PlatformOptions {
 
 /** Default settings (DESIGN §3; cache bounds after the AWS Encryption SDK's caching CMM). */
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformSettings {
-  const byokMaxAge = env.EKM_BYOK_CACHE_MAX_AGE_MS === undefined ? 300_000 : Number(env.EKM_BYOK_CACHE_MAX_AGE_MS);
-  if (!Number.isInteger(byokMaxAge) || byokMaxAge < 0) {
-    throw new Error(`EKM_BYOK_CACHE_MAX_AGE_MS must be a whole number of milliseconds, received ${JSON.stringify(env.EKM_BYOK_CACHE_MAX_AGE_MS)}: unset it for the default 300000`);
-  }
+  const byokMaxAge = envMs(env, "EKM_BYOK_CACHE_MAX_AGE_MS", 300_000);
   return {
     rotationPeriodDays: 90,
     platformCache: { maxAgeMs: 300_000, maxMessages: 4096, maxEntries: 10_000 },
@@ -50,7 +47,19 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },
     rewrapBatchSize: 100,
+    validationReuseMs: envMs(env, "EKM_VALIDATION_REUSE_MS", 15_000),
   };
+}
+
+/** Reads a duration in ms from the environment, with a message naming the variable on bad input. */
+function envMs(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return dflt;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
+    throw new Error(`${name} must be a whole number of milliseconds, received ${JSON.stringify(raw)}: unset it for the default ${dflt}`);
+  }
+  return n;
 }
 
 /** Writes a JSON log line to stderr. */

@@ -24,6 +24,8 @@ export class ByokService {
   readonly pool: CustomerKeyPool;
   /** Accounts whose revert is running: new content uses the platform key meanwhile. */
   readonly reverting = new Set<string>();
+  /** Recent validations by account and key, reused within `validationReuseMs`. */
+  readonly #recentValidations = new Map<string, { at: number; validation: Promise<Validation> }>();
   /** Recheck schedule of accounts in fallback. */
   readonly #recheck = new Map<string, { attempts: number; nextAt: number }>();
 
@@ -56,13 +58,40 @@ export class ByokService {
     return toWire(rec, this.ctx.clock.now());
   }
 
-  /** Runs the validation chain with real calls and stores nothing. */
+  /**
+   * Runs the validation chain with real calls and stores nothing. A successful validation of the
+   * same key for the same account in the last `validationReuseMs` (a preview's dry run right
+   * before the apply, or concurrent identical calls) is reused with its original `checkedAt`
+   * instead of repeating the KMS round trip; failures are never reused.
+   */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
     if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
-    const key = this.pool.build(accountId, { provider: req.provider, reference: referenceOf(req) });
-    const checks = await key.validate();
-    const validation: Validation = { phase, checkedAt: iso(this.ctx.clock.now()), ok: checks.length > 0 && checks.every((c) => c.ok), checks };
-    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: checks.filter((c) => !c.ok).map((c) => c.name) });
+    const reference = referenceOf(req);
+    const slot = `${accountId}|${req.provider}|${JSON.stringify(sortKeys(reference))}`;
+    const now = this.ctx.clock.now();
+    const recent = this.#recentValidations.get(slot);
+    if (recent && now - recent.at < this.ctx.settings.validationReuseMs) {
+      const validation = { ...(await recent.validation), phase };
+      if (validation.ok) {
+        appendEvent(this.ctx.db, accountId, "byok.validated", now, { phase, provider: req.provider, ok: true, failed: [], reusedFrom: validation.checkedAt });
+        return validation;
+      }
+    }
+    const running = this.pool
+      .build(accountId, { provider: req.provider, reference })
+      .validate()
+      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.ok), checks }));
+    this.#recentValidations.set(slot, { at: now, validation: running });
+    for (const [k, v] of this.#recentValidations) if (now - v.at >= this.ctx.settings.validationReuseMs) this.#recentValidations.delete(k);
+    let validation: Validation;
+    try {
+      validation = await running;
+    } catch (err) {
+      this.#recentValidations.delete(slot);
+      throw err;
+    }
+    if (!validation.ok) this.#recentValidations.delete(slot);
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => !c.ok).map((c) => c.name) });
     return validation;
   }
 

@@ -154,6 +154,19 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     expect(await client.getByok(accountId)).to.equal(undefined);
   });
 
+  it("reuses a dry run's successful validation for the PUT right after it, with its original checkedAt", async () => {
+    const { accountId, client, request } = await onboard();
+    const { validation } = await client.validateByok(accountId, request);
+    calls.length = 0;
+    const config = await client.putByok(accountId, request);
+    expect(calls.filter((c) => c.startsWith("kms:") || c.startsWith("sts:")), "no second KMS round trip").to.deep.equal([]);
+    expect(config.validation).to.deep.equal({ ...validation, phase: "registration" });
+    clock.advance(15_000);
+    calls.length = 0;
+    await client.validateByok(accountId, request);
+    expect(calls).to.include("kms:DescribeKey", "after validationReuseMs the chain runs again");
+  });
+
   it("keeps the platform key until the activation date passes on the injected clock", async () => {
     const { accountId, client, request } = await onboard();
     const config = await client.putByok(accountId, { ...request, activationDate: new Date(clock.now() + DAY_MS).toISOString() });
