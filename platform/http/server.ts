@@ -37,7 +37,10 @@ export async function serve(platform: Platform, options: ServeOptions): Promise<
   const server = createServer((req, res) => {
     void handle(platform, options.adminToken, limit, req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // Keep idle connections longer than clients do (undici closes after 4 s), so a client never
+  // reuses a socket the server is closing at that moment: that race resets non-retryable POSTs.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
