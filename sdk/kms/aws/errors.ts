@@ -8,6 +8,7 @@
  * plus the AWS error code; an AWS message is quoted only where it carries the key state, and
  * then with access key IDs redacted.
  */
+import { NETWORK_ERROR_CODES } from "../chain";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 
 /** The AWS actions the platform performs for a customer key. */
@@ -82,16 +83,7 @@ const CREDENTIALS_REJECTED = new Set([
   "ExpiredTokenException",
   "CredentialsProviderError",
 ]);
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-]);
+const NETWORK_ERRORS: ReadonlySet<string> = NETWORK_ERROR_CODES;
 
 /** The region of an ARN (`arn:partition:service:region:account:resource`), or "its region". */
 export function arnRegion(arn: string): string {

@@ -9,6 +9,7 @@
  * would make calls against a key the platform already knows it cannot use. So the first failed
  * check is the one to fix, and the list always has the same four names in the same order.
  */
+import { validationChain } from "../chain";
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, type KeyMetadata } from "@aws-sdk/client-kms";
 import { timingSafeEqual } from "node:crypto";
 import type { ValidationCheck } from "../../schemas";
@@ -223,19 +224,9 @@ async function describeKeyStep(session: AwsKeySession): Promise<string> {
  */
 export async function validateAwsKey(session: AwsKeySession): Promise<ValidationCheck[]> {
   const o = session.options;
-  const checks: ValidationCheck[] = [];
-  let failed: AwsValidationStep | undefined;
-
-  const step = async (name: AwsValidationStep, run: () => Promise<string>): Promise<void> => {
-    if (failed !== undefined) {
-      checks.push({ name, ok: false, message: `skipped: ${failed} failed` });
-      return;
-    }
-    try {
-      checks.push({ name, ok: true, message: await run() });
-    } catch (err) {
-      failed = name;
-      const mapped = mapAwsError(err, {
+  const { checks, step } = validationChain<AwsValidationStep>(
+    (name, err) =>
+      mapAwsError(err, {
         action: name,
         accountId: o.accountId,
         keyArn: o.keyArn,
@@ -243,10 +234,9 @@ export async function validateAwsKey(session: AwsKeySession): Promise<Validation
         externalId: o.externalId,
         platformPrincipalArn: o.platformPrincipalArn,
         timeoutMs: o.timeoutMs,
-      });
-      checks.push({ name, ok: false, message: mapped.message });
-    }
-  };
+      }).message,
+  );
+
 
   let plaintext: Buffer | undefined;
   let wrapped: Buffer | undefined;

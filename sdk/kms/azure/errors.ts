@@ -13,6 +13,7 @@
  * - RBAC data actions: https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault
  * - Entra ID error codes: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
+import { NETWORK_ERROR_CODES } from "../chain";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 
 /** The Key Vault actions the platform performs for a customer key; also the names of the validation checks. */
@@ -72,17 +73,8 @@ interface AzureErrorLike {
   readonly cause?: unknown;
 }
 
-const NETWORK_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "REQUEST_SEND_ERROR",
-]);
+// The Azure core pipeline reports a failed send as REQUEST_SEND_ERROR.
+const NETWORK_ERRORS: ReadonlySet<string> = new Set([...NETWORK_ERROR_CODES, "REQUEST_SEND_ERROR"]);
 const TLS_ERRORS = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",

@@ -11,13 +11,14 @@
  * - Recovery levels: https://learn.microsoft.com/rest/api/keyvault/keys/get-key/get-key#deletionrecoverylevel
  * - Soft delete and purge protection: https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview
  */
+import { validationChain } from "../chain";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
 import type { ValidationCheck } from "../../schemas";
 import { quote } from "../../schemas/formats";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 import type { AzureKeySession } from "./customerKey";
-import { mapAzureError, setAttributesCommand, type AzureAction } from "./errors";
+import { mapAzureError, setAttributesCommand } from "./errors";
 import { WRAP_ALGORITHM } from "./options";
 
 /** The steps of the chain, in order; each is one check of that name. */
@@ -173,31 +174,19 @@ function describeKey(key: KeyVaultKey, versionless: boolean): string {
  */
 export async function validateAzureKey(session: AzureKeySession): Promise<ValidationCheck[]> {
   const o = session.options;
-  const checks: ValidationCheck[] = [];
-  let failed: AzureValidationStep | undefined;
-
-  const step = async (name: AzureValidationStep, run: () => Promise<string>): Promise<void> => {
-    if (failed !== undefined) {
-      checks.push({ name, ok: false, message: `skipped: ${failed} failed` });
-      return;
-    }
-    try {
-      checks.push({ name, ok: true, message: await run() });
-    } catch (err) {
-      failed = name;
-      const action: AzureAction = name === "keyvault:RecoveryLevel" ? "keyvault:GetKey" : name;
-      const mapped = mapAzureError(err, {
-        action,
+  const { checks, step } = validationChain<AzureValidationStep>(
+    (name, err) =>
+      mapAzureError(err, {
+        action: name === "keyvault:RecoveryLevel" ? "keyvault:GetKey" : name,
         accountId: o.accountId,
         vaultUrl: o.vaultUrl,
         keyId: o.keyId,
         tenantId: o.tenantId,
         clientId: o.clientId,
         timeoutMs: o.timeoutMs,
-      });
-      checks.push({ name, ok: false, message: mapped.message });
-    }
-  };
+      }).message,
+  );
+
 
   let key: KeyVaultKey | undefined;
   const plaintext = randomBytes(32);

@@ -1,0 +1,37 @@
+/**
+ * What every cloud's validation chain shares: steps run in order, each becomes one check, and
+ * after the first failure the later steps are reported as skipped (no KMS call can succeed once
+ * the role cannot be assumed or the key is disabled). Also the socket error codes that mean
+ * "the key service is unreachable" for both clouds.
+ */
+import type { ValidationCheck } from "../schemas";
+
+/** Socket-level failures: the customer's key service is unreachable (the platform falls back). */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+
+/** A chain under construction: `step` runs one step, `checks` collects the results. */
+export interface ValidationChain<N extends string> {
+  readonly checks: ValidationCheck[];
+  step(name: N, run: () => Promise<string>): Promise<void>;
+}
+
+/** Starts a chain; `describeFailure` turns a step's error into its actionable message. */
+export function validationChain<N extends string>(describeFailure: (name: N, err: unknown) => string): ValidationChain<N> {
+  const checks: ValidationCheck[] = [];
+  let failed: N | undefined;
+  return {
+    checks,
+    async step(name, run) {
+      if (failed !== undefined) {
+        checks.push({ name, ok: false, message: `skipped: ${failed} failed` });
+        return;
+      }
+      try {
+        checks.push({ name, ok: true, message: await run() });
+      } catch (err) {
+        failed = name;
+        checks.push({ name, ok: false, message: describeFailure(name, err) });
+      }
+    },
+  };
+}
