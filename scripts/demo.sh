@@ -4,6 +4,8 @@
 # platform and moto on loopback, a customer key made in moto, `pulumi up` registering it,
 # an encryption through the customer key, `pulumi destroy` reverting to platform keys.
 set -euo pipefail
+# The AWS SDK warns once per process that releases after January 2027 need Node 22; Node 20 is this project's floor.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 echo "[demo] 1/7 bootstrapping tools: npm packages, moto (.venv/moto), Pulumi CLI (.cache/pulumi); the first run takes a few minutes"
