@@ -35,11 +35,13 @@ export interface PlatformOptions {
 
 /** Default settings (DESIGN §3; cache bounds after the AWS Encryption SDK's caching CMM). */
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformSettings {
-  const byokMaxAge = envMs(env, "EKM_BYOK_CACHE_MAX_AGE_MS", 300_000);
+  // AES-GCM with random 96-bit IVs stays far below NIST SP 800-38D's 2^32 messages per key.
+  const maxMessages = envInt(env, "EKM_DATA_KEY_MAX_MESSAGES", 4096);
+  const maxEntries = envInt(env, "EKM_DATA_KEY_CACHE_ENTRIES", 10_000);
   return {
     rotationPeriodDays: 90,
-    platformCache: { maxAgeMs: 300_000, maxMessages: 4096, maxEntries: 10_000 },
-    byokCache: { maxAgeMs: byokMaxAge, maxMessages: 4096, maxEntries: 10_000 },
+    platformCache: { maxAgeMs: envInt(env, "EKM_DATA_KEY_MAX_AGE_MS", 300_000), maxMessages, maxEntries },
+    byokCache: { maxAgeMs: envInt(env, "EKM_BYOK_CACHE_MAX_AGE_MS", 300_000), maxMessages, maxEntries },
     awsPrincipalArn: env.EKM_AWS_PRINCIPAL_ARN || undefined,
     azureClientId: env.EKM_AZURE_CLIENT_ID || undefined,
     azureClientSecret: env.EKM_AZURE_CLIENT_SECRET || undefined,
@@ -47,17 +49,17 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },
     rewrapBatchSize: 100,
-    validationReuseMs: envMs(env, "EKM_VALIDATION_REUSE_MS", 15_000),
+    validationReuseMs: envInt(env, "EKM_VALIDATION_REUSE_MS", 15_000),
   };
 }
 
-/** Reads a duration in ms from the environment, with a message naming the variable on bad input. */
-function envMs(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+/** Reads a whole number (ms or a count) from the environment, with a message naming the variable on bad input. */
+function envInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return dflt;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
-    throw new Error(`${name} must be a whole number of milliseconds, received ${JSON.stringify(raw)}: unset it for the default ${dflt}`);
+    throw new Error(`${name} must be a whole number, received ${JSON.stringify(raw)}: unset it for the default ${dflt}`);
   }
   return n;
 }
