@@ -6,11 +6,11 @@ import type { CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagement
 import { ByokService } from "./byok/byokService";
 import { defaultCustomerKeys } from "./byok/customerKeys";
 import { revertToPlatform } from "./byok/revert";
-import { effectiveSource, toWire } from "./byok/status";
-import { iso, systemClock, type Clock } from "./clock";
+import { effectiveSource, fallbackOf, toWire } from "./byok/status";
+import { systemClock, type Clock } from "./clock";
 import { Envelope } from "./content/envelope";
 import type { CustomerKeyFactory, Logger, PlatformContext, PlatformSettings } from "./context";
-import { loadRootKey } from "./crypto/rootKey";
+import { loadRootKey, verifyRootKey } from "./crypto/rootKey";
 import { ApiError } from "./errors";
 import { PlatformKeyring } from "./platformKeyring";
 import { accountById, allAccountIds, insertAccount } from "./store/accounts";
@@ -80,12 +80,14 @@ export class Platform {
     this.db = openDatabase(options.dataDir);
     const clock = options.clock ?? systemClock;
     const settings = { ...defaultSettings(), ...options.settings };
+    const rootKey = loadRootKey(options.dataDir, options.rootKey);
+    verifyRootKey(this.db, rootKey);
     this.ctx = {
       db: this.db,
       clock,
       settings,
       log: options.log ?? stderrLogger,
-      keyring: new PlatformKeyring(this.db, loadRootKey(options.dataDir, options.rootKey), clock, settings.rotationPeriodDays),
+      keyring: new PlatformKeyring(this.db, rootKey, clock, settings.rotationPeriodDays),
       customerKeys: options.customerKeys ?? defaultCustomerKeys(settings),
     };
     this.byok = new ByokService(this.ctx);
@@ -112,12 +114,12 @@ export class Platform {
   state(accountId: string): KeyManagementState {
     const now = this.ctx.clock.now();
     const rec = this.byok.record(accountId);
-    const source = effectiveSource(rec, now);
+    const fallback = rec ? fallbackOf(rec, now, this.byok.reverting.has(accountId)) : null;
     return {
       accountId,
       mode: rec ? "byok" : "platform-managed",
-      effectiveKeySource: source,
-      fallback: source === "platform-fallback" && rec?.fallbackReason ? { reason: rec.fallbackReason, since: iso(rec.fallbackSince!) } : null,
+      effectiveKeySource: fallback ? "platform-fallback" : effectiveSource(rec, now),
+      fallback,
       platformKey: this.ctx.keyring.info(accountId),
       byok: rec ? toWire(rec, now) : null,
     };

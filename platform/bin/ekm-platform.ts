@@ -47,9 +47,13 @@ async function main(): Promise<void> {
   const maxBody = values["max-body-bytes"] === undefined ? undefined : Number(values["max-body-bytes"]);
   if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody < 1024)) fail(`--max-body-bytes must be a whole number ≥ 1024, received ${JSON.stringify(values["max-body-bytes"])}`);
   const interval = values["maintenance-interval-ms"] === undefined ? undefined : Number(values["maintenance-interval-ms"]);
+  if (interval !== undefined && (!Number.isInteger(interval) || interval < 1000)) {
+    fail(`--maintenance-interval-ms must be a whole number ≥ 1000, received ${JSON.stringify(values["maintenance-interval-ms"])}: omit it for the default 60000`);
+  }
 
   const running = await startPlatform({
     dataDir: values["data-dir"],
+    rootKey: process.env.EKM_ROOT_KEY,
     port,
     host: values.host,
     adminToken,

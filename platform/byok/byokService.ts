@@ -12,7 +12,7 @@ import { ApiError } from "../errors";
 import { appendEvent } from "../store/events";
 import { accountsWithByok, getByokRecord, saveByokRecord, setActivated, setFallback, type ByokRecord } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
-import { CustomerKeyPool } from "./customerKeyPool";
+import { CustomerKeyPool, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
 
@@ -97,7 +97,7 @@ export class ByokService {
 
   /** Validates, then stores (201 when new). Nothing is stored when validation fails (422). */
   async put(accountId: string, req: PutByokRequest, ifMatch: string | undefined): Promise<{ config: ByokConfiguration; created: boolean }> {
-    if (this.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+    this.#refuseWhileReverting(accountId);
     const validation = await this.validate(accountId, req, "registration");
     if (!validation.ok) {
       const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
@@ -110,6 +110,8 @@ export class ByokService {
     const etag = etagOf(req);
     // Check-and-write in one transaction, so concurrent PUTs end in one consistent configuration.
     return this.#writing(accountId, () => {
+      // Checked again here: a revert may have started while the key was being validated.
+      this.#refuseWhileReverting(accountId);
       const existing = this.record(accountId);
       if (ifMatch !== undefined && existing?.etag !== ifMatch) {
         throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
@@ -130,6 +132,11 @@ export class ByokService {
         updatedAt: existing && existing.etag === etag ? existing.updatedAt : now,
       };
       saveByokRecord(this.ctx.db, rec);
+      if (existing && existing.fallbackSince !== null) {
+        // The key just passed a full validation: the fallback ends here, and the trail says so.
+        appendEvent(this.ctx.db, accountId, "byok.recovered", now, { after: `${now - existing.fallbackSince} ms`, since: iso(existing.fallbackSince), by: "registration" });
+        this.#recheck.delete(accountId);
+      }
       if (!existing || existing.etag !== etag) {
         appendEvent(this.ctx.db, accountId, existing ? "byok.updated" : "byok.configured", now, { provider: req.provider, nickname: req.nickname, activationDate: req.activationDate, etag, keyChanged: !sameKey });
       }
@@ -144,6 +151,7 @@ export class ByokService {
     if (ifMatch === undefined) throw new ApiError(428, "precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
     const now = this.ctx.clock.now();
     return this.#writing(accountId, () => {
+      this.#refuseWhileReverting(accountId);
       const rec = this.record(accountId);
       if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: PUT one first`);
       if (rec.etag !== ifMatch) throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
@@ -162,6 +170,10 @@ export class ByokService {
       this.#activateIfDue(next, now);
       return toWire(this.record(accountId) as ByokRecord, now);
     });
+  }
+
+  #refuseWhileReverting(accountId: string): void {
+    if (this.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
   }
 
   /** Runs `write` in a transaction (nested ones become savepoints) and drops the cached record whatever happens. */
@@ -187,7 +199,7 @@ export class ByokService {
       // In fallback: try the customer key again only when the backoff has passed.
       if (schedule && now < schedule.nextAt) return { kind: "platform" };
     }
-    return { kind: "byok", record: rec, key: this.pool.for(rec) };
+    return { kind: "byok", record: rec, key: this.pool.for(accountId, rec) };
   }
 
   /** The customer key failed: content falls back to the platform key, and the state says why. */
@@ -222,13 +234,17 @@ export class ByokService {
     }
   }
 
+  /** The client that unwraps a data key: the configuration that wrapped it, or (older rows) the current one. */
+  keyForRow(accountId: string, row: DataKeyRow): CustomerKey {
+    const config = row.wrap_config ? (JSON.parse(row.wrap_config) as WrapConfig) : this.record(accountId);
+    if (!config) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
+    return this.pool.for(accountId, config);
+  }
+
   /** Unwraps a customer-wrapped data key; a failure is a 424, never a 500. */
   async unwrap(accountId: string, row: DataKeyRow): Promise<Buffer> {
-    const rec = this.record(accountId);
-    const reference = rec ?? { accountId, provider: row.source === "byok-aws" ? ("aws" as const) : ("azure" as const), reference: {} as ByokRecord["reference"], etag: "" };
     try {
-      if (!rec) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
-      return await this.pool.for(reference as ByokRecord).unwrapDataKey(row.wrapped_key, row.key_ref);
+      return await this.keyForRow(accountId, row).unwrapDataKey(row.wrapped_key, row.key_ref);
     } catch (err) {
       if (err instanceof CustomerKeyError) {
         throw new ApiError(424, "customer_key_unavailable", `customer key unavailable: ${err.action} on ${row.key_ref} failed: ${err.message}`, { details: { kind: err.kind } });

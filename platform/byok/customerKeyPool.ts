@@ -1,33 +1,49 @@
-/** One CustomerKey client per account configuration, so assumed-role credentials and connections are reused. */
+/**
+ * One CustomerKey client per account and customer-key configuration (provider + reference), so
+ * assumed-role credentials and connections are reused, and data keys wrapped under an earlier
+ * configuration are still unwrapped with the configuration that wrapped them.
+ */
 import type { CustomerKey } from "../../sdk/kms/types";
 import type { PlatformContext } from "../context";
 import { accountById } from "../store/accounts";
 import type { ByokRecord } from "../store/byokConfigs";
 
-/** Caches CustomerKey clients by account and configuration etag. */
+/** The part of a configuration that decides which key and credentials are used. */
+export type WrapConfig = Pick<ByokRecord, "provider" | "reference">;
+
+/** Canonical JSON of a wrap config: stored on each BYOK data key, and the pool's cache key. */
+export function wrapConfigKey(config: WrapConfig): string {
+  const ref = config.reference as unknown as Record<string, unknown>;
+  const sorted = Object.fromEntries(Object.keys(ref).filter((k) => ref[k] !== undefined).sort().map((k) => [k, ref[k]]));
+  return JSON.stringify({ provider: config.provider, reference: sorted });
+}
+
+/** Caches CustomerKey clients by account and wrap config. */
 export class CustomerKeyPool {
-  readonly #clients = new Map<string, { etag: string; key: CustomerKey }>();
+  readonly #clients = new Map<string, CustomerKey>();
 
   constructor(private readonly ctx: PlatformContext) {}
 
-  /** The client for `record`, built on first use. */
-  for(record: Pick<ByokRecord, "accountId" | "provider" | "reference" | "etag">): CustomerKey {
-    const hit = this.#clients.get(record.accountId);
-    if (hit && hit.etag === record.etag) return hit.key;
-    const key = this.build(record.accountId, record);
-    this.#clients.set(record.accountId, { etag: record.etag, key });
+  /** The client for an account's configuration, built on first use. */
+  for(accountId: string, config: WrapConfig): CustomerKey {
+    const slot = `${accountId}|${wrapConfigKey(config)}`;
+    let key = this.#clients.get(slot);
+    if (!key) {
+      key = this.build(accountId, config);
+      this.#clients.set(slot, key);
+    }
     return key;
   }
 
   /** A fresh client, not cached (dry runs). */
-  build(accountId: string, record: Pick<ByokRecord, "provider" | "reference">): CustomerKey {
+  build(accountId: string, config: WrapConfig): CustomerKey {
     const account = accountById(this.ctx.db, accountId);
     if (!account) throw new Error(`account ${accountId} vanished`);
-    return this.ctx.customerKeys(accountId, record, { externalId: account.external_id });
+    return this.ctx.customerKeys(accountId, config, { externalId: account.external_id });
   }
 
-  /** Forgets an account's client. */
+  /** Forgets an account's clients. */
   forget(accountId: string): void {
-    this.#clients.delete(accountId);
+    for (const slot of [...this.#clients.keys()]) if (slot.startsWith(`${accountId}|`)) this.#clients.delete(slot);
   }
 }

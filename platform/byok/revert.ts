@@ -15,6 +15,9 @@ import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "
 import { appendEvent } from "../store/events";
 import type { ByokService } from "./byokService";
 
+/** Failures that mean "not reachable now", as opposed to "the key refuses". */
+const TRANSIENT: ReadonlySet<CustomerKeyError["kind"]> = new Set(["unavailable", "timeout"]);
+
 /** Re-wraps and removes the configuration; refuses with 409 when the customer key fails and `force` is off. */
 export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, envelope: Envelope, accountId: string, force: boolean): Promise<DeleteByokResponse> {
   const rec = getByokRecord(ctx.db, accountId);
@@ -26,7 +29,6 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
   byok.reverting.add(accountId);
   envelope.flushCounters();
   envelope.forget(accountId);
-  const key = byok.pool.for(rec);
   let rewrapped = 0;
   let unreadableKeys = 0;
   let unreadableMessages = 0;
@@ -37,9 +39,16 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
       const results: { id: string; plain?: Buffer; messages: number }[] = [];
       for (const row of batch) {
         try {
-          results.push({ id: row.id, plain: await key.unwrapDataKey(row.wrapped_key, row.key_ref), messages: row.messages });
+          results.push({ id: row.id, plain: await byok.keyForRow(accountId, row).unwrapDataKey(row.wrapped_key, row.key_ref), messages: row.messages });
         } catch (err) {
           if (!(err instanceof CustomerKeyError)) throw err;
+          if (TRANSIENT.has(err.kind)) {
+            // An unreachable key service says nothing about the key: never give data up over it.
+            throw new ApiError(503, "customer_key_unavailable", `the customer key service did not answer (${err.action}: ${err.message}); nothing more was re-wrapped (${rewrapped} so far). Retry the DELETE when it is reachable; force gives up only data keys the customer key refuses`, {
+              details: { rewrappedSoFar: rewrapped },
+              headers: { "retry-after": "30" },
+            });
+          }
           if (!force) {
             const pending = countByokDataKeys(ctx.db, accountId);
             throw new ApiError(

@@ -1,5 +1,5 @@
 /** Pure rules that turn a stored configuration and the time into status and effective key source. */
-import { activationDateMs, type AwsKeyReference, type AzureKeyReference, type ByokConfiguration, type ByokStatus, type EffectiveKeySource } from "../../sdk/schemas";
+import { activationDateMs, type AwsKeyReference, type AzureKeyReference, type ByokConfiguration, type ByokStatus, type EffectiveKeySource, type Fallback } from "../../sdk/schemas";
 import { iso } from "../clock";
 import type { ByokRecord } from "../store/byokConfigs";
 
@@ -11,12 +11,24 @@ export function byokStatus(rec: ByokRecord, now: number): ByokStatus {
   return "active";
 }
 
-/** Which key protects new content at `now`. */
+/**
+ * Which key protects new content at `now` (DESIGN §3): BYOK when configured, activated and
+ * working; otherwise the platform key, shown as `platform-fallback` when BYOK is configured.
+ */
 export function effectiveSource(rec: ByokRecord | undefined, now: number): EffectiveKeySource {
   if (!rec) return "platform";
-  const status = byokStatus(rec, now);
-  if (status === "pending-activation") return "platform";
-  return status === "active" ? "byok" : "platform-fallback";
+  return byokStatus(rec, now) === "active" ? "byok" : "platform-fallback";
+}
+
+/** Why a configured account's new content uses the platform key, or null when it uses BYOK. */
+export function fallbackOf(rec: ByokRecord, now: number, reverting: boolean): Fallback | null {
+  if (reverting) return { reason: "reverting to platform-managed keys: customer-wrapped data keys are being re-wrapped under the platform key", since: iso(now) };
+  if (now < activationDateMs(rec.activationDate)) {
+    return { reason: `activation date ${rec.activationDate} has not passed: new content uses the platform key until then`, since: iso(rec.updatedAt) };
+  }
+  if (rec.fallbackSince !== null) return { reason: rec.fallbackReason ?? "the customer key failed", since: iso(rec.fallbackSince) };
+  if (!rec.validation.ok) return { reason: "the last validation of the customer key failed", since: rec.validation.checkedAt };
+  return null;
 }
 
 /** The wire form of a stored configuration. */

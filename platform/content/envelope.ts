@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { KeySource } from "../../sdk/schemas";
 import { CustomerKeyError } from "../../sdk/kms/types";
 import type { ByokService } from "../byok/byokService";
+import { wrapConfigKey } from "../byok/customerKeyPool";
 import type { PlatformContext } from "../context";
 import { KEY_BYTES, open, sealWithPrefix } from "../crypto/aead";
 import { contentAad, encodeHeader, parseCiphertext } from "../crypto/ciphertextFormat";
@@ -105,15 +106,35 @@ export class Envelope {
       try {
         return await this.#once(slot, async () => {
           const dk = await choice.key.generateDataKey();
+          // A revert may have finished while KMS answered: a data key stored now would be
+          // customer-wrapped after the revert said none are left. Use the platform key instead.
+          if (this.byok.reverting.has(accountId) || !this.byok.record(accountId)) {
+            dk.plaintext.fill(0);
+            throw new RevertedMeanwhile();
+          }
           const id = newDataKeyId();
-          insertDataKey(this.ctx.db, { id, account_id: accountId, source: choice.key.source, key_ref: dk.keyRef, key_version: dk.keyVersion, wrapped_key: dk.wrapped, created_at: this.ctx.clock.now() });
+          insertDataKey(this.ctx.db, {
+            id,
+            account_id: accountId,
+            source: choice.key.source,
+            key_ref: dk.keyRef,
+            key_version: dk.keyVersion,
+            wrapped_key: dk.wrapped,
+            created_at: this.ctx.clock.now(),
+            wrap_config: wrapConfigKey(choice.record),
+          });
           this.byok.reportHealthy(accountId);
           return this.#byokEncryptCache.set(slot, { id, key: dk.plaintext, createdAt: this.ctx.clock.now(), meta: { accountId, source: choice.key.source, keyVersion: dk.keyVersion } });
         });
       } catch (err) {
-        if (!(err instanceof CustomerKeyError)) throw err;
-        // The seed: when the customer key is not available, the default encryption is the fallback.
-        this.byok.reportFailure(accountId, err);
+        if (err instanceof RevertedMeanwhile) {
+          // fall through to the platform key
+        } else if (err instanceof CustomerKeyError) {
+          // The seed: when the customer key is not available, the default encryption is the fallback.
+          this.byok.reportFailure(accountId, err);
+        } else {
+          throw err;
+        }
       }
     }
     const pk = this.ctx.keyring.current(accountId);
@@ -153,6 +174,9 @@ export class Envelope {
     return p;
   }
 }
+
+/** The BYOK configuration went away while a data key was being generated. */
+class RevertedMeanwhile extends Error {}
 
 /** A new data key id. */
 export function newDataKeyId(): string {

@@ -13,11 +13,13 @@ export interface DataKeyRow {
   readonly created_at: number;
   readonly unreadable: number;
   readonly messages: number;
+  /** JSON `{provider, reference}` of the customer key that wrapped a BYOK data key; null for platform keys. */
+  readonly wrap_config: string | null;
 }
 
 /** Stores a data key. Callers commit this before any ciphertext uses it. */
-export function insertDataKey(db: Db, row: Omit<DataKeyRow, "unreadable" | "messages">): void {
-  db.prepare("INSERT INTO data_keys (id, account_id, source, key_ref, key_version, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+export function insertDataKey(db: Db, row: Omit<DataKeyRow, "unreadable" | "messages" | "wrap_config"> & { wrap_config?: string | null }): void {
+  db.prepare("INSERT INTO data_keys (id, account_id, source, key_ref, key_version, wrapped_key, created_at, wrap_config) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
     row.id,
     row.account_id,
     row.source,
@@ -25,6 +27,7 @@ export function insertDataKey(db: Db, row: Omit<DataKeyRow, "unreadable" | "mess
     row.key_version,
     row.wrapped_key,
     row.created_at,
+    row.wrap_config ?? null,
   );
 }
 
@@ -54,7 +57,7 @@ export function countByokDataKeys(db: Db, accountId: string): { keys: number; me
 
 /** Replaces a data key's wrapping (re-wrap under the platform key). */
 export function rewrapDataKey(db: Db, id: string, source: KeySource, keyRef: string, keyVersion: string, wrapped: Buffer): void {
-  db.prepare("UPDATE data_keys SET source = ?, key_ref = ?, key_version = ?, wrapped_key = ? WHERE id = ?").run(source, keyRef, keyVersion, wrapped, id);
+  db.prepare("UPDATE data_keys SET source = ?, key_ref = ?, key_version = ?, wrapped_key = ?, wrap_config = NULL WHERE id = ?").run(source, keyRef, keyVersion, wrapped, id);
 }
 
 /** Marks a data key whose customer key no longer unwraps it. */

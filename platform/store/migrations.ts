@@ -58,4 +58,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE data_keys ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
   `,
+  // 3: the customer-key configuration (provider + reference) that wrapped each BYOK data key, so
+  // a key change never strands older data; and a root-key canary to refuse a wrong EKM_ROOT_KEY.
+  `
+  ALTER TABLE data_keys ADD COLUMN wrap_config TEXT;
+  CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+  `,
 ];

@@ -158,6 +158,9 @@ export function activationDateProblem(value: string): string | undefined {
     return `${fix}; ${m[1]}-${m[2]}-${m[3]} is not a calendar day`;
   }
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return `${fix}; the time is out of range`;
+  const zone = m[7] !== undefined && m[7] !== "Z" ? /^[+-](\d{2}):(\d{2})$/.exec(m[7]) : null;
+  // UTC offsets run from -12:00 to +14:00 (https://en.wikipedia.org/wiki/List_of_UTC_offsets).
+  if (zone && (Number(zone[1]) > 14 || Number(zone[2]) > 59)) return `${fix}; the zone offset ${m[7]} is out of range (-12:00 to +14:00)`;
   return undefined;
 }
 

@@ -2,10 +2,11 @@
 // TCP proxy that can cut the network without losing moto's in-memory state.
 import { expect } from "chai";
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
+import { DeleteRoleCommand, DeleteRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { PlatformError, type PlatformClient, type PutByokRequest } from "../../../sdk";
 import { DAY_MS, ManualClock, defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../../platform";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../../support/awsCustomer";
-import { startMoto, type MotoServer } from "../../support/moto";
+import { motoClientConfig, startMoto, type MotoServer } from "../../support/moto";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy";
 import { rejection } from "../../support/rejection";
@@ -171,11 +172,14 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     const { accountId, client, request } = await onboard();
     const config = await client.putByok(accountId, { ...request, activationDate: new Date(clock.now() + DAY_MS).toISOString() });
     expect(config.status).to.equal("pending-activation");
-    expect((await client.getKeyManagement(accountId)).effectiveKeySource).to.equal("platform");
+    const pending = await client.getKeyManagement(accountId);
+    expect(pending.effectiveKeySource).to.equal("platform-fallback");
+    expect(pending.fallback!.reason).to.equal(`activation date ${config.activationDate} has not passed: new content uses the platform key until then`);
     expect((await client.encryptContent(accountId, "early")).keySource).to.equal("platform");
     clock.advance(DAY_MS);
     await tp.running.platform.tick();
     expect((await client.getByok(accountId))!.status).to.equal("active");
+    expect((await client.getKeyManagement(accountId))).to.deep.include({ effectiveKeySource: "byok", fallback: null });
     expect((await client.encryptContent(accountId, "on time")).keySource).to.equal("byok-aws");
     expect(await eventTypes(client, accountId)).to.include("byok.activated");
   });
@@ -254,30 +258,89 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     expect(await eventTypes(client, accountId)).to.include("byok.reverted");
   });
 
-  it("refuses to revert with 409 and the count when the key is dead; force records the loss", async () => {
+  it("refuses to revert with 503 while KMS is unreachable, forced or not, and gives nothing up", async () => {
     const { accountId, client, request } = await onboard();
     await client.putByok(accountId, request);
-    const ct = await client.encryptContent(accountId, "one");
-    await client.encryptContent(accountId, "two");
+    const ct = await client.encryptContent(accountId, "kept");
     await proxy.cut();
     try {
       tp.running.platform.envelope.forget(accountId);
-      const err = await failure(client.deleteByok(accountId));
-      expect(err.status).to.equal(409);
-      expect(err.details).to.deep.include({ affectedDataKeys: 1, affectedMessages: 2 });
-      expect(err.message).to.match(/1 data keys protecting 2 messages would become unreadable/);
+      for (const force of [false, true]) {
+        const err = await failure(client.deleteByok(accountId, { force }));
+        expect(err.status, `force=${force}`).to.equal(503);
+        expect(err.code).to.equal("customer_key_unavailable");
+        expect(err.message).to.match(/the customer key service did not answer \(kms:Decrypt: .+\); nothing more was re-wrapped \(0 so far\)\. Retry the DELETE when it is reachable/);
+      }
       expect((await client.getByok(accountId))!.provider, "still configured").to.equal("aws");
-
-      const forced = await client.deleteByok(accountId, { force: true });
-      expect(forced).to.deep.equal({ reverted: true, rewrappedDataKeys: 0, unreadableDataKeys: 1, unreadableMessages: 2 });
-      const lost = await failure(client.decryptContent(accountId, ct.ciphertext));
-      expect(lost.status).to.equal(424);
-      const events = (await client.listEvents(accountId, { limit: 500 })).events;
-      expect(events.find((e) => e.type === "byok.data-unreadable")!.data).to.deep.include({ dataKeys: 1, messages: 2, forced: true });
     } finally {
       await proxy.restore();
     }
+    expect(await client.deleteByok(accountId)).to.deep.include({ reverted: true, rewrappedDataKeys: 1, unreadableDataKeys: 0 });
+    expect(text((await client.decryptContent(accountId, ct.ciphertext)).plaintext)).to.equal("kept");
   });
+
+  it("refuses to revert with 409 and the count when the customer key refuses; force records the loss", async () => {
+    const { accountId, client, customer, request } = await onboard();
+    await client.putByok(accountId, request);
+    const ct = await client.encryptContent(accountId, "one");
+    await client.encryptContent(accountId, "two");
+    // The customer deletes the role: a permanent refusal (the platform's trust inspection finds no role).
+    const iam = new IAMClient(motoClientConfig(moto.endpoint));
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: customer.roleName, PolicyName: "ekm-key-access" }));
+    await iam.send(new DeleteRoleCommand({ RoleName: customer.roleName }));
+    iam.destroy();
+    tp.running.platform.envelope.forget(accountId);
+    tp.running.platform.byok.pool.forget(accountId); // as if the cached role session had expired
+    const err = await failure(client.deleteByok(accountId));
+    expect(err.status).to.equal(409);
+    expect(err.details).to.deep.include({ affectedDataKeys: 1, affectedMessages: 2 });
+    expect(err.message).to.match(/1 data keys protecting 2 messages would become unreadable/);
+    expect((await client.getByok(accountId))!.provider, "still configured").to.equal("aws");
+
+    const forced = await client.deleteByok(accountId, { force: true });
+    expect(forced).to.deep.equal({ reverted: true, rewrappedDataKeys: 0, unreadableDataKeys: 1, unreadableMessages: 2 });
+    const lost = await failure(client.decryptContent(accountId, ct.ciphertext));
+    expect(lost.status).to.equal(424);
+    const events = (await client.listEvents(accountId, { limit: 500 })).events;
+    expect(events.find((e) => e.type === "byok.data-unreadable")!.data).to.deep.include({ dataKeys: 1, messages: 2, forced: true });
+  });
+
+  it("keeps content wrapped by an earlier key readable after the key changes, and reverts both", async () => {
+    const { accountId, client, request } = await onboard();
+    await client.putByok(accountId, request);
+    const first = await client.encryptContent(accountId, "under the first key");
+    const trust = await client.getTrust(accountId);
+    const second = await provisionCustomer(moto.endpoint, { accountId, externalId: trust.aws!.externalId });
+    second.kms.destroy();
+    await client.putByok(accountId, { provider: "aws", aws: { keyArn: second.keyArn, roleArn: second.roleArn }, nickname: request.nickname, activationDate: request.activationDate });
+    const next = await client.encryptContent(accountId, "under the second key");
+    expect(next.keyVersion).to.equal(second.keyArn);
+    tp.running.platform.envelope.forget(accountId);
+    expect(text((await client.decryptContent(accountId, first.ciphertext)).plaintext)).to.equal("under the first key");
+    expect(await client.deleteByok(accountId)).to.deep.include({ reverted: true, rewrappedDataKeys: 2, unreadableDataKeys: 0 });
+  });
+
+  it("never stores a customer-wrapped data key once a revert has started, nor accepts a PUT during it", async () => {
+    const { accountId, client, request } = await onboard();
+    await client.putByok(accountId, request);
+    const { envelope, byok } = tp.running.platform;
+    envelope.forget(accountId);
+    // The encrypt suspends inside GenerateDataKey; the revert starts meanwhile.
+    const pending = envelope.encrypt(accountId, Buffer.from("racing"));
+    byok.reverting.add(accountId);
+    try {
+      expect((await pending).keySource, "the data key generated during the revert is discarded").to.equal("platform");
+      const put = await failure(client.putByok(accountId, request));
+      expect(put.status).to.equal(409);
+      expect(put.message).to.contain("a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+      expect((await client.getKeyManagement(accountId)).effectiveKeySource).to.equal("platform-fallback");
+    } finally {
+      byok.reverting.delete(accountId);
+    }
+    const rows = tp.running.platform.db.prepare("SELECT COUNT(*) AS n FROM data_keys WHERE account_id = ? AND source = 'byok-aws'").get(accountId) as { n: number };
+    expect(rows.n, "no customer-wrapped data key was stored").to.equal(0);
+  });
+
 
   it("answers 412 to a stale etag, and two concurrent PUTs end in one consistent configuration", async () => {
     const { accountId, client, request } = await onboard();

@@ -1,7 +1,8 @@
 // kill -9 the real ekm-platform process mid-stream: every acknowledged ciphertext still decrypts after restart.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PlatformClient } from "../../../sdk";
@@ -9,8 +10,8 @@ import { PlatformClient } from "../../../sdk";
 const BIN = join(__dirname, "..", "..", "..", "dist", "platform", "bin", "ekm-platform.js");
 const ADMIN = "durability-admin-token-0123456789";
 
-function start(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, "--port", "0", "--data-dir", dataDir], { env: { ...process.env, EKM_ADMIN_TOKEN: ADMIN, EKM_ROOT_KEY: "" }, stdio: ["ignore", "pipe", "pipe"] });
+function start(dataDir: string, rootKey = ""): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [BIN, "--port", "0", "--data-dir", dataDir], { env: { ...process.env, EKM_ADMIN_TOKEN: ADMIN, EKM_ROOT_KEY: rootKey }, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -77,6 +78,34 @@ describe("platform: durability across kill -9", function () {
     second.proc.kill("SIGTERM");
     await new Promise((r) => second.proc.once("exit", r));
     proc = undefined;
+  });
+
+  it("takes the root key from EKM_ROOT_KEY, and refuses to start with a different one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ekm-rootkey-"));
+    try {
+      const key = randomBytes(32).toString("base64");
+      const first = await start(dir, key);
+      const admin = new PlatformClient({ baseUrl: first.url, token: ADMIN });
+      const { accountId, token } = await admin.createAccount();
+      const ct = await new PlatformClient({ baseUrl: first.url, token }).encryptContent(accountId, "under the env root key");
+      first.proc.kill("SIGTERM");
+      await new Promise((r) => first.proc.once("exit", r));
+      expect(existsSync(join(dir, "root.key")), "no key file when EKM_ROOT_KEY is set").to.equal(false);
+
+      const wrong = await start(dir, randomBytes(32).toString("base64")).then(
+        () => "started",
+        (e: Error) => e.message,
+      );
+      expect(wrong).to.contain("the root key does not match the one this data dir was created with: set EKM_ROOT_KEY to the original key");
+
+      const again = await start(dir, key);
+      const pt = await new PlatformClient({ baseUrl: again.url, token }).decryptContent(accountId, ct.ciphertext);
+      expect(Buffer.from(pt.plaintext, "base64").toString()).to.equal("under the env root key");
+      again.proc.kill("SIGTERM");
+      await new Promise((r) => again.proc.once("exit", r));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to start without an admin token, naming the fix", async () => {

@@ -22,7 +22,7 @@ const rec = (over: Partial<ByokRecord> = {}): ByokRecord => ({
 describe("byok status rules", () => {
   const cases: [string, ByokRecord | undefined, string | undefined, string][] = [
     ["no configuration", undefined, undefined, "platform"],
-    ["before the activation date", rec({ activationDate: "2026-06-02" }), "pending-activation", "platform"],
+    ["before the activation date", rec({ activationDate: "2026-06-02" }), "pending-activation", "platform-fallback"],
     ["at the activation instant", rec({ activationDate: new Date(NOW).toISOString() }), "active", "byok"],
     ["after activation", rec(), "active", "byok"],
     ["in fallback", rec({ fallbackReason: "kms down", fallbackSince: NOW - 1 }), "degraded", "platform-fallback"],

@@ -102,6 +102,8 @@ describe("ActivationDate", () => {
     ["2026-12-01T10:00:00", `${DATE_FIX}; add a zone such as Z; received "2026-12-01T10:00:00"`],
     ["12/01/2026", `${DATE_FIX}; received "12/01/2026"`],
     ["2026-12-01T25:00:00Z", `${DATE_FIX}; the time is out of range; received "2026-12-01T25:00:00Z"`],
+    ["2099-12-01T00:00:00+99:99", `${DATE_FIX}; the zone offset +99:99 is out of range (-12:00 to +14:00); received "2099-12-01T00:00:00+99:99"`],
+    ["2026-12-01T00:00:00+14:00", null],
   ]);
 });
 
