@@ -121,7 +121,14 @@ async function register(client: PlatformClient, accountId: string, body: PutByok
         `ByokConfiguration ${accountId}: the platform refused ${describeKey(body)}; nothing was stored:\n${failed.map((f) => `  ${f.reason}`).join("\n")}`,
       );
     }
-    if (isPlatformError(err, 412)) throw staleEtag(accountId, ifMatch);
+    if (isPlatformError(err, 412)) {
+      // The client retries a PUT after a timeout or a 5xx. When the platform committed the first
+      // attempt, the retry's If-Match is stale although the configuration is exactly this one:
+      // that is success, not a change made outside Pulumi.
+      const current = await client.getByok(accountId);
+      if (current && identical(current, body)) return;
+      throw staleEtag(accountId, ifMatch);
+    }
     throw err;
   }
 }
@@ -200,14 +207,8 @@ export async function read(id: string, props: PropertyBag | undefined, ctx: Oper
   try {
     state = await client.getKeyManagement(accountId);
   } catch (err) {
-    if (isPlatformError(err, 404)) {
-      // The platform answers 404 both for a deleted account and for another account's token,
-      // so this is not taken as "gone": that would drop a live configuration from the state.
-      throw new Error(
-        `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${serverMessage(err.message)}). ` +
-          'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
-      );
-    }
+    // Not "gone": that would drop a live configuration from the state.
+    if (isPlatformError(err, 404)) throw unknownAccount(accountId, baseUrl, err);
     throw err;
   }
   const outs = outputsOf(state, props?.adoptExisting === true);
@@ -242,6 +243,17 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, c
   return { outs: await liveOutputs(client, accountId, adoptExisting) };
 }
 
+/**
+ * The platform answers 404 `not_found` both for an account it does not know and for another
+ * account's token (so a token cannot learn which accounts exist): neither means "no configuration".
+ */
+function unknownAccount(accountId: string, baseUrl: string, err: PlatformError): Error {
+  return new Error(
+    `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${serverMessage(err.message)}). ` +
+      'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
+  );
+}
+
 function gone(accountId: string): Error {
   return new Error(`ByokConfiguration ${accountId}: the configuration was deleted outside Pulumi: run "pulumi refresh", and "pulumi up" registers it again`);
 }
@@ -252,20 +264,20 @@ export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
 /**
  * `delete`: reverts the account to platform-managed keys. The platform re-wraps every data key
  * under its own key before it answers, so when this returns the customer key is no longer needed.
- * An absent configuration (or account) is already deleted.
+ * An absent configuration is already deleted: the platform answers 200 `{reverted: false}`. A 404
+ * is an unknown account or another account's token (e.g. the replace after a change of accountId
+ * runs with the new account's token), so it fails: the old account would otherwise stay on BYOK
+ * while the resource leaves the state.
  */
 export async function remove(id: string, _props: PropertyBag, ctx: OperationContext = {}): Promise<void> {
-  const { client } = connect(ctx);
+  const { client, baseUrl } = connect(ctx);
   try {
     const r = await client.deleteByok(id, { timeoutMs: TIMEOUTS.revert });
     if (r.unreadableDataKeys > 0) {
       warnOf(ctx)(`ByokConfiguration ${id}: ${r.unreadableDataKeys} data keys (${r.unreadableMessages} messages) could not be re-wrapped and are unreadable`);
     }
   } catch (err) {
-    if (isPlatformError(err, 404)) {
-      warnOf(ctx)(`ByokConfiguration ${id}: the platform does not know the account (${serverMessage(err.message)}); nothing to revert`);
-      return;
-    }
+    if (isPlatformError(err, 404)) throw unknownAccount(id, baseUrl, err);
     if (isPlatformError(err, 409) && (err as PlatformError).details?.affectedDataKeys === undefined) {
       // Another DELETE (e.g. a retry after a lost answer) is re-wrapping: wait for it to finish.
       await waitForRevert(client, id);

@@ -43,17 +43,26 @@ export class FakeKms {
   /** The platform's customer-key factory over this KMS. */
   readonly factory: CustomerKeyFactory = (accountId, record) => {
     const aws = record.provider === "aws";
-    const reference = record.reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
+    const reference = record.reference as { keyArn?: string; roleArn?: string; vaultUrl?: string; keyName?: string };
     const ref = aws ? String(reference.keyArn) : `${reference.vaultUrl}keys/${reference.keyName}`;
     const steps = aws ? AWS_STEPS : AZURE_STEPS;
-    // Like KMS: any key the role may use is reachable by its reference (data keys wrapped by an
-    // earlier key of the account still unwrap while that key works).
     const failure = (action: string, keyRef = ref): CustomerKeyError | undefined => {
       const key = this.#keys.get(keyRef);
       if (!key) return new CustomerKeyError("not-found", action, `${aws ? "kms:DescribeKey" : "keys/get"}: key ${keyRef} does not exist`);
       const broken = key.broken;
       if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError("access-denied", broken.step, broken.message);
       return undefined;
+    };
+    // A configuration reaches only its own key, like the real clients: the component's
+    // least-privilege role policy names the one key ARN (any other key is AccessDenied), and
+    // the Azure client calls only the configured vault, with a role assignment on the key.
+    const notOwned = (action: string, keyRef: string): CustomerKeyError | undefined => {
+      if (keyRef === ref) return undefined;
+      if (aws) return new CustomerKeyError("access-denied", action, `${action} denied: role ${reference.roleArn} is not authorized to use ${keyRef} (its policy allows only ${ref})`);
+      if (!keyRef.startsWith(String(reference.vaultUrl))) {
+        return new CustomerKeyError("invalid-key", action, `${action} refused: ${JSON.stringify(keyRef)} is not a key of vault ${reference.vaultUrl}`);
+      }
+      return new CustomerKeyError("access-denied", action, `${action} denied: the platform's role assignment covers ${ref}, not ${keyRef}`);
     };
     const aad = Buffer.from(accountId);
     const key: CustomerKey = {
@@ -80,11 +89,17 @@ export class FakeKms {
         return { plaintext, wrapped, keyRef: ref, keyVersion: aws ? ref : `${ref}/v1` };
       },
       unwrapDataKey: async (wrapped: Buffer, keyRef: string) => {
-        const err = failure(steps[steps.length - 1], keyRef);
+        const action = steps[steps.length - 1];
+        const err = notOwned(action, keyRef) ?? failure(action, keyRef);
         if (err) throw err;
-        const decipher = createDecipheriv("aes-256-gcm", this.#require(keyRef).material, wrapped.subarray(0, 12)).setAAD(aad);
-        decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
-        return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
+        try {
+          const decipher = createDecipheriv("aes-256-gcm", this.#require(keyRef).material, wrapped.subarray(0, 12)).setAAD(aad);
+          decipher.setAuthTag(wrapped.subarray(wrapped.length - 16));
+          return Buffer.concat([decipher.update(wrapped.subarray(12, wrapped.length - 16)), decipher.final()]);
+        } catch {
+          // Like KMS's IncorrectKeyException / InvalidCiphertextException: another key or another account's context.
+          throw new CustomerKeyError("invalid-key", action, `${action} failed: the wrapped data key was not wrapped by ${keyRef} for account ${accountId}`);
+        }
       },
     };
     return key;

@@ -10,6 +10,7 @@ import { freePort } from "../../support/ports";
 import { FakeKms } from "./fakeCustomerKeys";
 import { loadProvider, register, type Registered } from "./serialized";
 import { rejection } from "../../support/rejection";
+import { CustomerKeyError } from "../../../sdk/kms/types";
 
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";
 const keyArn = (n: number) => `arn:aws:kms:us-east-1:111122223333:key/${String(n).padStart(8, "0")}-12ab-34cd-56ef-1234567890ab`;
@@ -285,6 +286,56 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     );
   });
 
+  it("retries a PUT whose first attempt committed: a stale etag over the identical configuration is success, over another one the refresh error", async () => {
+    const a = await account("retried");
+    const { outs } = await provider.create(inputsFor(a.accountId, aws(2)));
+    const state = { ...outs, __provider: reg.providerText };
+    const rekeyed = inputsFor(a.accountId, aws(3));
+    const writes = async () => (await a.client.listEvents(a.accountId)).events.filter((e) => e.type === "byok.configured" || e.type === "byok.updated").length;
+
+    // What a lost answer leaves behind: the platform committed the first attempt (new etag), and
+    // the client's retry carries the etag Pulumi read before it.
+    await a.client.putByok(a.accountId, { ...aws(3), nickname: "prod key", activationDate: PAST }, { ifMatch: outs.etag });
+    expect(await writes()).to.equal(2);
+    const put = keep(await provider.update(a.accountId, state, rekeyed)).outs;
+    expect(put.config).to.deep.equal(aws(3));
+    expect(put.etag).not.to.equal(outs.etag);
+    expect(await writes(), "the retry's 412 wrote nothing").to.equal(2);
+    expect(warnings).to.deep.equal([]);
+
+    // The same key under another nickname is a change made outside Pulumi: the stale-etag error stays.
+    await a.client.putByok(a.accountId, { ...aws(4), nickname: "by hand", activationDate: PAST }, { ifMatch: put.etag });
+    const stale = await failing(provider.update(a.accountId, { ...put, __provider: reg.providerText }, inputsFor(a.accountId, aws(4))));
+    expect(stale).to.equal(
+      `ByokConfiguration ${a.accountId}: the configuration changed on the platform since Pulumi last read it (etag ${put.etag} is stale): run "pulumi refresh" to see the change, then "pulumi up" again`,
+    );
+    expect(await a.client.getByok(a.accountId)).to.deep.include({ aws: aws(4).aws, nickname: "by hand" });
+  });
+
+  it("fails delete when the token belongs to another account or the account is unknown, and leaves the configuration", async () => {
+    const a = await account("old-account");
+    const { outs } = await provider.create(inputsFor(a.accountId, aws(2)));
+    // A change of accountId replaces the resource: the delete of the old one runs with the new account's token.
+    const b = await account("new-account");
+    const message = await failing(provider.delete(a.accountId, { ...outs, __provider: reg.providerText }));
+    expect(message).to.equal(
+      `ByokConfiguration ${a.accountId}: the platform at ${tp.url} does not know the account, or the API token belongs to another account (account ${a.accountId} not found). ` +
+        'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
+    );
+    expect(warnings).to.deep.equal([]);
+    expect((await a.client.getKeyManagement(a.accountId)).mode, "the old account stays on BYOK").to.equal("byok");
+
+    const unknown = await failing(provider.delete("acct-0000000000000000", { ...outs, accountId: "acct-0000000000000000", __provider: reg.providerText }));
+    expect(unknown).to.match(/^ByokConfiguration acct-0000000000000000: the platform at \S+ does not know the account, or the API token belongs to another account \(account acct-0000000000000000 not found\)\. /);
+
+    // With the account's own token, the delete reverts; a second one finds nothing to revert and succeeds.
+    useEnv({ EKM_PLATFORM_URL: tp.url, EKM_API_TOKEN: a.token });
+    await provider.delete(a.accountId, outs);
+    await provider.delete(a.accountId, outs);
+    expect((await a.client.getKeyManagement(a.accountId)).mode).to.equal("platform-managed");
+    expect(b.accountId).not.to.equal(a.accountId);
+  });
+
   it("refuses to delete while the customer key cannot unwrap the account's data", async () => {
     const a = await account("stuck");
     const { outs } = await provider.create(inputsFor(a.accountId, aws(9)));
@@ -333,6 +384,35 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
       'the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL',
     );
     await configured.delete(a.accountId, created.outs);
+  });
+
+  it("has a fake KMS that unwraps only with the configuration's own key, like the real clients", async () => {
+    const accountId = "acct-fa4e000000000001";
+    const trust = { externalId: "ekm-fake" };
+    const first = kms.factory(accountId, { provider: "aws", reference: aws(1).aws }, trust);
+    const second = kms.factory(accountId, { provider: "aws", reference: aws(2).aws }, trust);
+    const dk = await first.generateDataKey();
+    expect((await first.unwrapDataKey(dk.wrapped, dk.keyRef)).equals(dk.plaintext)).to.equal(true);
+
+    const other = await rejection<CustomerKeyError>(second.unwrapDataKey(dk.wrapped, dk.keyRef));
+    expect(other).to.be.instanceOf(CustomerKeyError);
+    expect([other.kind, other.action, other.message]).to.deep.equal([
+      "access-denied",
+      "kms:Decrypt",
+      `kms:Decrypt denied: role ${ROLE} is not authorized to use ${keyArn(1)} (its policy allows only ${keyArn(2)})`,
+    ]);
+    const wrongKey = await rejection<CustomerKeyError>(second.unwrapDataKey(dk.wrapped, keyArn(2)));
+    expect([wrongKey.kind, wrongKey.message]).to.deep.equal(["invalid-key", `kms:Decrypt failed: the wrapped data key was not wrapped by ${keyArn(2)} for account ${accountId}`]);
+    const otherAccount = await rejection<CustomerKeyError>(kms.factory("acct-fa4e000000000002", { provider: "aws", reference: aws(1).aws }, trust).unwrapDataKey(dk.wrapped, dk.keyRef));
+    expect(otherAccount.kind).to.equal("invalid-key");
+
+    const vault = kms.factory(accountId, { provider: "azure", reference: AZURE.azure }, trust);
+    const elsewhere = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, "https://attacker.vault.azure.net/keys/ekm-key"));
+    expect([elsewhere.kind, elsewhere.action]).to.deep.equal(["invalid-key", "keys/unwrapKey"]);
+    const sibling = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, `${VAULT}keys/other-key`));
+    expect([sibling.kind, sibling.action]).to.deep.equal(["access-denied", "keys/unwrapKey"]);
+    const wrapped = await vault.generateDataKey();
+    expect((await vault.unwrapDataKey(wrapped.wrapped, wrapped.keyRef)).equals(wrapped.plaintext)).to.equal(true);
   });
 
   it("never puts a platform token into the serialized provider, the inputs, the outputs, messages or warnings", () => {
