@@ -1,8 +1,11 @@
 /** AES-256-GCM sealing with a random 96-bit IV: the one AEAD the platform uses. */
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "node:crypto";
 
+/** AES-256 key length. */
 export const KEY_BYTES = 32;
+/** GCM IV length: 96 bits, the size NIST SP 800-38D recommends. */
 export const IV_BYTES = 12;
+/** GCM authentication tag length: the full 128 bits. */
 export const TAG_BYTES = 16;
 
 /** Encrypts `plaintext` and returns `iv ‖ ciphertext ‖ tag`. */

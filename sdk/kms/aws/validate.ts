@@ -72,11 +72,13 @@ export interface TrustFinding {
 /** A parsed JSON policy value. */
 export type Json = unknown;
 
+/** A policy field that may be one value or a list, as a list. */
 export function asArray(v: Json): Json[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
 }
 
+/** The string entries of a policy field (e.g. Action, Resource). */
 export function strings(v: Json): string[] {
   return asArray(v).filter((x): x is string => typeof x === "string");
 }
