@@ -203,9 +203,11 @@ async function rotationNote(session: AwsKeySession): Promise<string> {
 
 async function describeKeyStep(session: AwsKeySession): Promise<string> {
   const { keyArn } = session.options;
-  const described = await session.kms("kms:DescribeKey", keyArn, (client, abortSignal) =>
-    client.send(new DescribeKeyCommand({ KeyId: keyArn }), { abortSignal }),
-  );
+  // The rotation note never throws, so it runs beside DescribeKey: one round trip, not two.
+  const [described, note] = await Promise.all([
+    session.kms("kms:DescribeKey", keyArn, (client, abortSignal) => client.send(new DescribeKeyCommand({ KeyId: keyArn }), { abortSignal })),
+    rotationNote(session),
+  ]);
   const meta = described.KeyMetadata;
   if (meta === undefined) {
     throw new CustomerKeyError("unavailable", "kms:DescribeKey", `kms:DescribeKey returned no key metadata for ${keyArn} — retry later`);
@@ -217,7 +219,7 @@ async function describeKeyStep(session: AwsKeySession): Promise<string> {
     throw new CustomerKeyError(kind, "kms:DescribeKey", problems.join("; "));
   }
   const spec = meta.KeySpec ?? meta.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-  return `key ${meta.Arn ?? keyArn} is Enabled, ${spec}, ${meta.KeyUsage ?? "ENCRYPT_DECRYPT"} in ${arnRegion(keyArn)}; ${await rotationNote(session)}`;
+  return `key ${meta.Arn ?? keyArn} is Enabled, ${spec}, ${meta.KeyUsage ?? "ENCRYPT_DECRYPT"} in ${arnRegion(keyArn)}; ${note}`;
 }
 
 /**
