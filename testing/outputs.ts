@@ -24,6 +24,21 @@ export async function outputValue<T>(value: pulumi.Input<T>): Promise<pulumi.Unw
   return resolved;
 }
 
+/**
+ * The error an Output failed with, e.g. a component's `ResourceError` for an invalid argument.
+ * The SDK prefixes the message with `error serializing property "…":` for each resource input
+ * the failure flowed through; `message` is the text without those prefixes. Rejects when the
+ * Output did not fail.
+ */
+export async function outputFailure(output: pulumi.Input<unknown>): Promise<{ error: unknown; message: string }> {
+  try {
+    await outputValue(output);
+  } catch (error) {
+    return { error, message: (error as Error).message.replace(/^(error serializing property "[^"]+": )+/, "") };
+  }
+  throw new Error("outputFailure: expected the output to fail, but it resolved");
+}
+
 /** The resources an Output depends on, i.e. what a resource taking it as an input will wait for. */
 export async function outputDependencies(value: pulumi.Output<unknown>): Promise<pulumi.Resource[]> {
   const output = value as unknown as OutputInternals<unknown>;

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { AwsKeyReference, PutByokRequest } from "../../../sdk/schemas";
 import { ByokKey, type ByokKeyArgs } from "../../../components/aws/byokKey";
 import { DOCUMENTED_POLICY_WARNING } from "../../../components/aws/policies";
-import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations } from "../../../testing";
+import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations, outputFailure } from "../../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const TRUST = { principalArn: "arn:aws:iam::999988887777:role/ekm-platform", externalId: "ekm-0123456789abcdef0123456789abcdef" };
@@ -30,19 +30,6 @@ async function build(name: string, args: ByokKeyArgs, opts?: pulumi.ComponentRes
   return key;
 }
 
-/**
- * The ResourceError an Output failed with. The SDK prefixes the message in place with
- * `error serializing property "…":` for each resource input the failure flowed through, so
- * the exact text is the message's end.
- */
-async function failure(output: pulumi.Output<unknown>): Promise<{ error: unknown; message: string }> {
-  try {
-    await outputValue(output);
-  } catch (error) {
-    return { error, message: (error as Error).message.replace(/^(error serializing property "[^"]+": )+/, "") };
-  }
-  throw new Error("expected the output to fail");
-}
 
 /** Captures what the component logs as warnings (pulumi.log.warn prints them with console.warn under mocks). */
 async function capturingWarnings<T>(fn: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
@@ -276,7 +263,7 @@ describe("aws.ByokKey", () => {
 
   it("rejects the accountId when an Output resolves to an invalid value", async () => {
     const key = new ByokKey("prod", { accountId: pulumi.output("account-42"), trust: TRUST });
-    const { error, message } = await failure(key.policyDocument);
+    const { error, message } = await outputFailure(key.policyDocument);
     expect(error).to.be.instanceOf(pulumi.ResourceError);
     expect(message).to.equal(
       'accountId must be a platform account ID such as "acct-3f9a1c2b7d4e5f60" (POST /v1/accounts returns it); received "account-42"',
@@ -329,7 +316,7 @@ describe("aws.ByokKey", () => {
     it("rejects the trust when the platform has no AWS principal for the account", async () => {
       answer = { accountId: ACCOUNT, aws: null, azure: null };
       const key = new ByokKey("prod", { accountId: ACCOUNT });
-      const { error, message } = await failure(key.trustPolicyDocument);
+      const { error, message } = await outputFailure(key.trustPolicyDocument);
       expect(error).to.be.instanceOf(pulumi.ResourceError);
       expect(message).to.equal(
         `the platform at ${process.env.EKM_PLATFORM_URL} has no AWS principal for account ${ACCOUNT} (trust.aws is null): ask the platform operator to configure one, or pass trust: { principalArn, externalId }`,

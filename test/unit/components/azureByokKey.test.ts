@@ -7,7 +7,7 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { expect } from "chai";
 import { AzureKeyReference, PutByokRequest, vaultUrlProblem } from "../../../sdk/schemas";
 import { ByokKey, type ByokKeyArgs } from "../../../components/azure/byokKey";
-import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
+import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations, type EkmMocksOptions, outputFailure } from "../../../testing";
 
 const PRINCIPAL = "0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
 const SUBSCRIPTION = "5f3c1a2b-7d4e-4f60-9a1b-2c3d4e5f6a7b";
@@ -41,15 +41,6 @@ async function build(name: string, args: ByokKeyArgs, opts?: pulumi.ComponentRes
   return key;
 }
 
-/** The failure of an Output, without the SDK's `error serializing property` prefixes. */
-async function failure(output: pulumi.Output<unknown>): Promise<{ error: unknown; message: string }> {
-  try {
-    await outputValue(output);
-  } catch (error) {
-    return { error, message: (error as Error).message.replace(/^(error serializing property "[^"]+": )+/, "") };
-  }
-  throw new Error("expected the output to fail");
-}
 
 describe("azure.ByokKey", () => {
   beforeEach(() => setup());
@@ -309,7 +300,7 @@ describe("azure.ByokKey", () => {
         },
       });
       const key = new ByokKey("corp", { platformPrincipalId: PRINCIPAL, resourceGroupName: "rg-byok", existingVaultName: "contoso-byok", ...c.args });
-      const { error, message } = await failure(key.vaultUrl);
+      const { error, message } = await outputFailure(key.vaultUrl);
       expect(error).to.be.instanceOf(pulumi.ResourceError);
       expect(message).to.equal(c.message);
     });
