@@ -10,6 +10,7 @@ import { motoClientConfig, startMoto, type MotoServer } from "../../support/moto
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { startTcpProxy, type TcpProxy } from "../../support/tcpProxy";
 import { rejection } from "../../support/rejection";
+import { expectRejectedRegistration } from "../../support/byokAssertions";
 
 const MAX_AGE = 60_000;
 
@@ -114,15 +115,7 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
       it(`rejects ${what} at ${check}`, async () => {
         const { accountId, client, customer, request } = await onboard(opts);
         await spoil(customer);
-        const err = await failure(client.putByok(accountId, request));
-        expect(err.status).to.equal(422);
-        expect(err.code).to.equal("key_validation_failed");
-        const failed = err.checks!.find((c) => !c.ok)!;
-        expect(failed.name).to.equal(check);
-        expect(failed.message).to.match(message);
-        expect(err.message).to.contain(`${check}: `);
-        expect(await client.getByok(accountId), "nothing stored").to.equal(undefined);
-        expect((await client.getKeyManagement(accountId)).mode).to.equal("platform-managed");
+        await expectRejectedRegistration(client, accountId, request, check, message);
       });
     }
 

@@ -10,6 +10,7 @@ import { PlatformError, type PlatformClient, type PutByokRequest } from "../../.
 import { DAY_MS, ManualClock, defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../../platform";
 import { FakeKeyVault, networkTripwire } from "../../support/fakeKeyVault";
 import { raw, startTestPlatform, type TestPlatform } from "../../support/platform";
+import { expectRejectedRegistration } from "../../support/byokAssertions";
 
 const MAX_AGE = 60_000;
 const APP = "11111111-2222-3333-4444-555555555555";
@@ -168,15 +169,7 @@ describe("platform: BYOK on Azure Key Vault (in-process fake vault: a unit test,
           const { accountId, client, request } = await onboard(spec);
           const restore = spoil();
           try {
-            const err = await failure(client.putByok(accountId, request));
-            expect(err.status).to.equal(422);
-            expect(err.code).to.equal("key_validation_failed");
-            const failed = err.checks!.find((c) => !c.ok)!;
-            expect(failed.name).to.equal(check);
-            expect(failed.message).to.match(message);
-            expect(err.message).to.contain(`${check}: `);
-            expect(await client.getByok(accountId), "nothing stored").to.equal(undefined);
-            expect((await client.getKeyManagement(accountId)).mode).to.equal("platform-managed");
+            await expectRejectedRegistration(client, accountId, request, check, message);
           } finally {
             restore();
           }
