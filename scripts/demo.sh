@@ -4,10 +4,11 @@
 # platform and moto on loopback, a customer key made in moto, `pulumi up` registering it,
 # an encryption through the customer key, `pulumi destroy` reverting to platform keys.
 set -euo pipefail
-# The AWS SDK warns once per process that releases after January 2027 need Node 22; Node 20 is this project's floor.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# Node 24 LTS from the npm package `node` when the node on PATH is older than 22 (scripts/bootstrap/node.sh).
+NODE_BIN="$(bash scripts/bootstrap/node.sh | tail -n 1)"
+if [[ -n "$NODE_BIN" ]]; then export PATH="$NODE_BIN:$PATH"; fi
 echo "[demo] 1/7 bootstrapping tools: npm packages, moto (.venv/moto), Pulumi CLI (.cache/pulumi); the first run takes a few minutes"
 PULUMI_BIN="$(bash scripts/bootstrap/all.sh)"
 export PATH="$PULUMI_BIN:$PATH"

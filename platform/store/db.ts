@@ -1,49 +1,133 @@
-/** Opens the platform's SQLite database (WAL, synchronous FULL) and applies migrations. */
-import type Database from "better-sqlite3";
+/**
+ * Opens the platform's SQLite database (WAL, synchronous FULL) and applies migrations.
+ *
+ * The store is `node:sqlite`, built into Node 22.13+ and 24: no native build, no install
+ * script, nothing for a customer's install to compile. `Db` is a thin wrapper that gives the
+ * stores the two things `DatabaseSync` lacks (a transaction helper and Buffer blobs).
+ */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations";
 
+/** A value a statement accepts as a parameter. */
+export type SqlValue = SQLInputValue;
+/** Positional parameters, or one object of named ones. */
+type Params = SqlValue[] | [Record<string, SqlValue>];
+
+/** A prepared statement whose BLOB columns come back as Buffers. */
+export interface Statement {
+  run(...params: Params): { changes: number; lastInsertRowid: number };
+  /** The first row, or undefined; callers cast it to their row type. */
+  get(...params: Params): unknown;
+  /** Every row; callers cast them to their row type. */
+  all(...params: Params): unknown[];
+}
+
 /** The open database handle. */
-export type Db = Database.Database;
+export class Db {
+  private depth = 0;
+  constructor(private readonly raw: DatabaseSync) {}
+
+  /** Prepares `sql`; rows read through it have Buffer blobs, as the stores expect. */
+  prepare(sql: string): Statement {
+    const stmt: StatementSync = this.raw.prepare(sql);
+    return {
+      run: (...params) => {
+        const r = stmt.run(...(params as SqlValue[]));
+        return { changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
+      },
+      get: (...params) => {
+        const row = stmt.get(...(params as SqlValue[]));
+        return row === undefined ? undefined : withBuffers(row as Record<string, unknown>);
+      },
+      all: (...params) => stmt.all(...(params as SqlValue[])).map((row) => withBuffers(row as Record<string, unknown>)),
+    };
+  }
+
+  /** True inside a transaction (the stores assert it for writes that must be atomic). */
+  get inTransaction(): boolean {
+    return this.raw.isTransaction;
+  }
+
+  /** Runs SQL with no result (schema changes, pragmas). */
+  exec(sql: string): void {
+    this.raw.exec(sql);
+  }
+
+  /** Reads one pragma's value. */
+  pragmaValue(name: string): unknown {
+    const row = this.raw.prepare(`PRAGMA ${name}`).get() as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : Object.values(row)[0];
+  }
+
+  /**
+   * Wraps `fn` in a transaction (IMMEDIATE, so two writers never deadlock on upgrade); nested
+   * calls join the outer one, like better-sqlite3's helper. A throw rolls everything back.
+   */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    return (...args: A): R => {
+      if (this.depth > 0) return fn(...args);
+      this.raw.exec("BEGIN IMMEDIATE");
+      this.depth++;
+      try {
+        const result = fn(...args);
+        this.raw.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.raw.isTransaction) this.raw.exec("ROLLBACK");
+        throw err;
+      } finally {
+        this.depth--;
+      }
+    };
+  }
+
+  close(): void {
+    if (this.raw.isOpen) this.raw.close();
+  }
+}
+
+function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+  return out;
+}
 
 /** Opens `<dataDir>/platform.db`, creating the directory, and migrates it to the newest schema. */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new (loadSqlite())(join(dataDir, "platform.db"));
+  const db = new Db(new (loadSqlite().DatabaseSync)(join(dataDir, "platform.db")));
   // WAL lets reads run beside the writer; FULL makes every commit durable before we answer
   // (https://www.sqlite.org/pragma.html#pragma_synchronous), so a kill -9 loses nothing acknowledged.
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA busy_timeout = 5000");
   migrate(db);
   return db;
 }
 
 /** Applies every migration newer than `user_version`, each in its own transaction. */
 export function migrate(db: Db): number {
-  const current = db.pragma("user_version", { simple: true }) as number;
+  const current = Number(db.pragmaValue("user_version"));
   if (current > MIGRATIONS.length) {
     throw new Error(`the database schema is version ${current}, newer than this platform (${MIGRATIONS.length}): run a newer ekm-platform or use another --data-dir`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
     })();
   }
   return MIGRATIONS.length;
 }
 
-/**
- * better-sqlite3 is an optional dependency: programs that only use the components and the
- * dynamic provider never load it, so its native build may fail without breaking their install.
- */
-function loadSqlite(): typeof Database {
+/** `node:sqlite` is loaded on first use, so nothing that merely imports the platform needs it. */
+function loadSqlite(): typeof import("node:sqlite") {
   try {
-    return require("better-sqlite3") as typeof Database;
+    return require("node:sqlite") as typeof import("node:sqlite");
   } catch (err) {
-    throw new Error(`the local platform needs better-sqlite3 (${(err as Error).message.split("\n")[0]}): run "npm install better-sqlite3@12" (Node 20) with a C++ toolchain`);
+    throw new Error(`the local platform needs node:sqlite, built into Node 22.13 and newer (${(err as Error).message.split("\n")[0]}): run it on Node 24 LTS`);
   }
 }

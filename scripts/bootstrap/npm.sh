@@ -8,9 +8,8 @@ STAMP="node_modules/.ekm-lock-stamp"
 if [[ -f "$STAMP" ]] && cmp -s package-lock.json "$STAMP"; then
   exit 0
 fi
-echo "[bootstrap/npm] installing npm packages from package-lock.json (about a minute on a fresh machine)" >&2
+echo "[bootstrap/npm] installing npm packages from package-lock.json (about a minute on a fresh machine, Node $(node --version))" >&2
 start=$(date +%s)
-# better-sqlite3 builds from source with node-gyp against the local Node headers.
 npm ci --no-audit --no-fund --loglevel=error >&2
 cp package-lock.json "$STAMP"
 echo "[bootstrap/npm] done in $(( $(date +%s) - start )) s" >&2

@@ -17,7 +17,8 @@
 # Progress goes to stderr; the last line on stdout is the bin folder to put first on PATH.
 set -euo pipefail
 
-PULUMI_CLI_VERSION="${PULUMI_CLI_VERSION:-3.248.0}"
+# The newest pkg/v3 the Go module proxy serves; the npm @pulumi/pulumi may be a little newer.
+PULUMI_CLI_VERSION="${PULUMI_CLI_VERSION:-3.274.1}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${PULUMI_CLI_CACHE:-$ROOT/.cache/pulumi}/v$PULUMI_CLI_VERSION"
 BIN="$CACHE/bin"
