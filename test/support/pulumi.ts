@@ -17,15 +17,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot, runBootstrap } from "./process";
 
-/** The Pulumi SDK the user project installs; the CLI is built at the same version. */
-export const PULUMI_SDK_VERSION = "3.248.0";
-
 const REPO_PACKAGE = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   name: string;
   version: string;
   files: string[];
   devDependencies: Record<string, string>;
 };
+
+/** The Pulumi SDK the user project installs: the newest, the one this repository develops on. */
+export const PULUMI_SDK_VERSION = REPO_PACKAGE.devDependencies["@pulumi/pulumi"];
 
 /** A finished CLI command. */
 export interface PulumiResult {
