@@ -79,6 +79,12 @@ export function resolvePlatformSettings(sources: PlatformSettingsSources = {}): 
       `the platform URL must be an http(s) URL such as https://ekm.example.com; received ${JSON.stringify(url)} (from ekm:platformUrl or ${PLATFORM_SETTING_KEYS.urlEnv})`,
     );
   }
+  // The client adds /v1/… to the base URL itself; a base ending in /v1 would double it and every call would 404.
+  if (/\/v1\/*$/.test(parsed.pathname)) {
+    throw new PlatformSettingsError(
+      `the platform URL must be the platform's base URL, without the API version: use ${JSON.stringify(url.replace(/\/v1\/*$/, ""))} instead of ${JSON.stringify(url)} (ekm:platformUrl or ${PLATFORM_SETTING_KEYS.urlEnv})`,
+    );
+  }
   if (token === undefined) {
     throw new PlatformSettingsError(
       `the platform API token is not set: run "pulumi config set --secret ekm:apiToken <token>" or set ${PLATFORM_SETTING_KEYS.tokenEnv}`,

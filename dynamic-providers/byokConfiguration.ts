@@ -94,6 +94,18 @@ export interface ByokConfigurationArgs {
    * @default false
    */
   readonly adoptExisting?: pulumi.Input<boolean>;
+  /**
+   * Let `pulumi destroy` (or a replacement) revert the account to platform-managed keys even
+   * when the customer key no longer unwraps some of the account's data keys (the key was
+   * deleted, disabled, or the role lost access). Those data keys cannot be re-wrapped under the
+   * platform key, so the content they protect becomes unreadable for good; the platform records
+   * the loss as an event and the provider logs how many data keys and messages were given up.
+   * Without it, such a revert fails, names the counts and leaves the configuration in place, so
+   * access to the key can be restored first. Set it, run `pulumi up` (an in-place update with no
+   * platform call), then destroy.
+   * @default false
+   */
+  readonly forceRevertOnDelete?: pulumi.Input<boolean>;
 }
 
 /** An account's BYOK configuration on the platform. */
@@ -108,6 +120,8 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
   declare readonly activationDate: pulumi.Output<string>;
   /** Whether create may take over a different existing configuration. */
   declare readonly adoptExisting: pulumi.Output<boolean>;
+  /** Whether delete reverts even when data keys can no longer be re-wrapped (they become unreadable). */
+  declare readonly forceRevertOnDelete: pulumi.Output<boolean>;
   /** `pending-activation`, `active`, `degraded` (the key fails; content falls back) or `invalid`. */
   declare readonly status: pulumi.Output<ByokStatus>;
   /** Which key protects new content now: `byok`, `platform` (before activation) or `platform-fallback`. */
@@ -140,6 +154,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
         nickname: args.nickname,
         activationDate: args.activationDate,
         adoptExisting: args.adoptExisting ?? false,
+        forceRevertOnDelete: args.forceRevertOnDelete ?? false,
         // Outputs only: declared so the engine returns them on the resource.
         status: undefined,
         effectiveKeySource: undefined,

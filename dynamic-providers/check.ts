@@ -17,7 +17,7 @@ export type CheckFailure = pulumi.dynamic.CheckFailure;
 
 /** What `checkByokInputs` found. */
 export interface CheckOutcome {
-  /** The inputs to store: the news with defaults filled in (`adoptExisting: false`). */
+  /** The inputs to store: the news with defaults filled in (`adoptExisting: false`, `forceRevertOnDelete: false`). */
   readonly inputs: Record<string, unknown>;
   /** Problems with the inputs; empty when they are valid (as far as they are known). */
   readonly failures: CheckFailure[];
@@ -34,6 +34,7 @@ const TopLevel = z.strictObject({
   nickname: Nickname,
   activationDate: ActivationDate,
   adoptExisting: z.boolean().optional(),
+  forceRevertOnDelete: z.boolean().optional(),
 });
 
 const AwsConfig = z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference });
@@ -74,7 +75,7 @@ export function checkByokInputs(news: PropertyBag): CheckOutcome {
   const { __provider: _provider, ...rest } = news;
   // Output-only properties are registered as undefined; the engine drops them, a direct caller may not.
   const props: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const inputs: Record<string, unknown> = { ...news, adoptExisting: props.adoptExisting ?? false };
+  const inputs: Record<string, unknown> = { ...news, adoptExisting: props.adoptExisting ?? false, forceRevertOnDelete: props.forceRevertOnDelete ?? false };
   const top = parseWith(TopLevel, props);
   const issues = [...(top.ok ? [] : top.issues), ...configIssues(props.config)];
   const unknown = unknownPaths(props);
@@ -117,7 +118,8 @@ export function validationFailures(validation: { readonly ok: boolean; readonly 
   if (failed.length === 0) {
     return [{ property: "config", reason: "the platform could not validate the key and named no failed step: run pulumi preview again, or look at the platform's events" }];
   }
-  return failed.map((c) => ({ property: checkProperty(c.name, provider), reason: `${c.name}: ${c.message}` }));
+  // A message that already starts with its step (`kms:DescribeKey failed …`) is not prefixed again.
+  return failed.map((c) => ({ property: checkProperty(c.name, provider), reason: c.message.startsWith(c.name) ? c.message : `${c.name}: ${c.message}` }));
 }
 
 /** What a failed platform call looks like to `check` (a PlatformError, or its relevant part). */

@@ -8,6 +8,7 @@
  * | key or role (same kind)                  | update in place: a PUT that revalidates the key |
  * | `nickname`, `activationDate`             | update in place: a PATCH                        |
  * | `adoptExisting`                          | no change: it only matters when creating        |
+ * | `forceRevertOnDelete`                    | update in place, with no platform call: only the state changes, so that a later delete reads it |
  *
  * Unknown values (preview): an unknown `accountId` is reported as a replace, since a value that
  * comes from a changing resource is most likely a different account. An unknown provider kind
@@ -62,7 +63,10 @@ export function diffByok(olds: PropertyBag, news: PropertyBag): Required<Pick<pu
   if (kind === "different") replaces.push("config");
 
   const updates =
-    compare(olds.config, news.config) !== "same" || compare(olds.nickname, news.nickname) !== "same" || compare(olds.activationDate, news.activationDate) !== "same";
+    compare(olds.config, news.config) !== "same" ||
+    compare(olds.nickname, news.nickname) !== "same" ||
+    compare(olds.activationDate, news.activationDate) !== "same" ||
+    (olds.forceRevertOnDelete === true) !== (news.forceRevertOnDelete === true);
 
   return {
     changes: replaces.length > 0 || updates,

@@ -9,11 +9,15 @@
  * outputs or any message.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { PlatformClient, isPlatformError, type PlatformError } from "../sdk/client";
+import { PlatformClient, WrongPlatformUrlError, isPlatformError, withUrlDiagnosis, type PlatformError } from "../sdk/client";
 import type { ByokConfiguration as StoredConfiguration, KeyManagementState, PutByokRequest } from "../sdk/schemas";
 import { resolvePlatformSettings, type PlatformSettings } from "../components/platformSettings";
 import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures } from "./check";
 import { canonical, diffByok, sameKey } from "./diff";
+import { forEngine } from "./failures";
+import { activationNotices, revertProgress, stepLines, stateNotice } from "./notices";
+import { providerLog } from "./log";
+import type { CheckFailure } from "./check";
 import type { ByokInputs, ByokKeyConfig, ByokOutputs, PropertyBag } from "./types";
 
 /** What every operation needs besides its arguments. */
@@ -30,11 +34,20 @@ export interface OperationContext {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Where warnings go. The provider runs in the engine's `pulumi-resource-pulumi-nodejs` process,
-   * which has no engine log connection, so its stderr is where the CLI picks them up.
-   * @default console.warn
+   * Where warnings go.
+   * @default the engine's log inside `pulumi-resource-pulumi-nodejs` (see ./log), else stderr
    */
-  readonly warn?: (message: string) => void;
+  readonly warn?: (message: string) => void | Promise<void>;
+  /**
+   * Where progress goes: validation steps, adoption, re-wrap counts.
+   * @default the engine's log inside `pulumi-resource-pulumi-nodejs` (see ./log), else stderr
+   */
+  readonly info?: (message: string) => void | Promise<void>;
+  /**
+   * The clock, for messages about the activation date.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key. */
@@ -46,19 +59,25 @@ function settingsOf(ctx: OperationContext): PlatformSettings {
 
 function connect(ctx: OperationContext): { client: PlatformClient; baseUrl: string } {
   const s = settingsOf(ctx);
-  return { client: new PlatformClient({ baseUrl: s.baseUrl, token: s.token, timeoutMs: TIMEOUTS.call }), baseUrl: s.baseUrl };
+  return { client: withUrlDiagnosis(new PlatformClient({ baseUrl: s.baseUrl, token: s.token, timeoutMs: TIMEOUTS.call }), s.baseUrl), baseUrl: s.baseUrl };
 }
 
-const warnOf = (ctx: OperationContext) => ctx.warn ?? ((message: string) => console.warn(`warning: ${message}`));
+const warnOf = (ctx: OperationContext) => ctx.warn ?? providerLog.warn;
+const infoOf = (ctx: OperationContext) => ctx.info ?? providerLog.info;
+
+/** Sends each message, in order, and waits until it is delivered. */
+async function tell(log: (message: string) => void | Promise<void>, messages: readonly string[]): Promise<void> {
+  for (const m of messages) await log(m);
+}
 
 /** The request to register, from inputs that `check` accepted; throws when they are invalid or unknown. */
-function requestOf(inputs: PropertyBag): { accountId: string; body: PutByokRequest; adoptExisting: boolean } {
+function requestOf(inputs: PropertyBag): { accountId: string; body: PutByokRequest; adoptExisting: boolean; forceRevertOnDelete: boolean } {
   const outcome = checkByokInputs(inputs);
   if (outcome.failures.length > 0) {
     throw new Error(`ByokConfiguration: invalid inputs:\n${outcome.failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
   }
   if (!outcome.request) throw new Error("ByokConfiguration: some inputs are still unknown; the engine only creates and updates with known inputs");
-  return { ...outcome.request, adoptExisting: inputs.adoptExisting === true };
+  return { ...outcome.request, adoptExisting: inputs.adoptExisting === true, forceRevertOnDelete: inputs.forceRevertOnDelete === true };
 }
 
 /** The key part of a registration or stored configuration: `{provider, aws}` or `{provider, azure}`. */
@@ -77,7 +96,7 @@ export function describeKey(c: StoredConfiguration | PutByokRequest): string {
 }
 
 /** The outputs, from the account's live state. */
-export function outputsOf(state: KeyManagementState, adoptExisting: boolean): ByokOutputs | undefined {
+export function outputsOf(state: KeyManagementState, adoptExisting: boolean, forceRevertOnDelete = false): ByokOutputs | undefined {
   const b = state.byok;
   if (!b) return undefined;
   return {
@@ -86,6 +105,7 @@ export function outputsOf(state: KeyManagementState, adoptExisting: boolean): By
     nickname: b.nickname,
     activationDate: b.activationDate,
     adoptExisting,
+    forceRevertOnDelete,
     status: b.status,
     effectiveKeySource: state.effectiveKeySource,
     validation: b.validation,
@@ -99,11 +119,18 @@ export function outputsOf(state: KeyManagementState, adoptExisting: boolean): By
 
 /** The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration. */
 export function inputsOf(outs: ByokOutputs): ByokInputs {
-  return { accountId: outs.accountId, config: outs.config, nickname: outs.nickname, activationDate: outs.activationDate, adoptExisting: outs.adoptExisting };
+  return {
+    accountId: outs.accountId,
+    config: outs.config,
+    nickname: outs.nickname,
+    activationDate: outs.activationDate,
+    adoptExisting: outs.adoptExisting,
+    forceRevertOnDelete: outs.forceRevertOnDelete,
+  };
 }
 
-async function liveOutputs(client: PlatformClient, accountId: string, adoptExisting: boolean): Promise<ByokOutputs> {
-  const outs = outputsOf(await client.getKeyManagement(accountId), adoptExisting);
+async function liveOutputs(client: PlatformClient, accountId: string, adoptExisting: boolean, forceRevertOnDelete: boolean): Promise<ByokOutputs> {
+  const outs = outputsOf(await client.getKeyManagement(accountId), adoptExisting, forceRevertOnDelete);
   if (!outs) {
     throw new Error(`ByokConfiguration ${accountId}: the configuration is gone right after it was written; someone reverted the account concurrently: run "pulumi refresh", then "pulumi up"`);
   }
@@ -140,30 +167,63 @@ function staleEtag(accountId: string, etag: string | undefined): Error {
   );
 }
 
-/** `check`: schema validation, then (when the key is new and every input known) a dry run on the platform. */
+/**
+ * `check`: schema validation, then (when the key or the account is new and every input known) a
+ * dry run on the platform. A change of account is also probed: the replacement reverts the old
+ * account last, so a token that cannot reach it must fail here, before anything is created.
+ */
 export async function check(olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CheckResult> {
-  const outcome = checkByokInputs(news);
-  const { inputs, failures, request } = outcome;
-  if (failures.length > 0 || !request || !needsDryRun(olds, request)) return { inputs, failures };
+  const { inputs, failures, request } = checkByokInputs(news);
+  const result = (found: readonly CheckFailure[]) => ({ inputs, failures: forEngine(found, inputs) });
+  if (failures.length > 0 || !request) return result(failures);
+  await tell(warnOf(ctx), activationNotices(request.accountId, olds.activationDate, request.body.activationDate, (ctx.now ?? Date.now)()));
+  if (!needsDryRun(olds, request)) return result([]);
   let settings: PlatformSettings;
   try {
     settings = settingsOf(ctx);
   } catch (err) {
-    warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
-    return { inputs, failures };
+    await warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
+    return result([]);
   }
-  const client = new PlatformClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } });
+  const client = withUrlDiagnosis(new PlatformClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } }), settings.baseUrl);
   try {
+    if (typeof olds.accountId === "string" && olds.accountId !== request.accountId) {
+      const unreachable = await oldAccountUnreachable(client, olds.accountId, request.accountId);
+      if (unreachable) return result([unreachable]);
+    }
     const { validation } = await client.validateByok(request.accountId, request.body);
-    return { inputs, failures: validationFailures(validation, request.body.provider) };
+    await tell(infoOf(ctx), stepLines(request.accountId, "dry run", validation));
+    return result(validationFailures(validation, request.body.provider));
   } catch (err) {
+    if (err instanceof WrongPlatformUrlError) return result([{ property: "", reason: err.message }]);
     if (!isPlatformError(err)) throw err;
     const outcomeOfError = dryRunFailure(err, request, settings.baseUrl);
     if ("warning" in outcomeOfError) {
-      warnOf(ctx)(outcomeOfError.warning);
-      return { inputs, failures };
+      await warnOf(ctx)(outcomeOfError.warning);
+      return result([]);
     }
-    return { inputs, failures: outcomeOfError.failures };
+    return result(outcomeOfError.failures);
+  }
+}
+
+/**
+ * A failure on `accountId` when the token cannot read the old account, whose configuration the
+ * replacement deletes after creating the new one; undefined when it can (or the platform is down:
+ * then the dry run that follows says so).
+ */
+async function oldAccountUnreachable(client: PlatformClient, oldAccount: string, newAccount: string): Promise<CheckFailure | undefined> {
+  try {
+    await client.getKeyManagement(oldAccount);
+    return undefined;
+  } catch (err) {
+    if (!isPlatformError(err) || ![401, 403, 404].includes(err.status)) return undefined;
+    return {
+      property: "accountId",
+      reason:
+        `changing the account from ${oldAccount} replaces the resource: ${newAccount} is registered first, then ${oldAccount} is reverted to platform-managed keys, ` +
+        `but this API token cannot reach ${oldAccount} (${err.status} ${err.code}), so ${oldAccount} would stay on BYOK. Run it with a token that reaches both accounts ` +
+        `(the platform admin token in EKM_API_TOKEN or ekm:apiToken), or first run "pulumi destroy" with ${oldAccount}'s token and then "pulumi up" with ${newAccount}'s`,
+    };
   }
 }
 
@@ -177,9 +237,10 @@ export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): P
  * different configuration is replaced only with `adoptExisting: true`.
  */
 export async function create(inputs: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CreateResult<ByokOutputs>> {
-  const { accountId, body, adoptExisting } = requestOf(inputs);
+  const { accountId, body, adoptExisting, forceRevertOnDelete } = requestOf(inputs);
   const { client } = connect(ctx);
   const existing = await client.getByok(accountId);
+  let registered = true;
   if (!existing) {
     await register(client, accountId, body);
   } else if (!identical(existing, body)) {
@@ -190,10 +251,16 @@ export async function create(inputs: PropertyBag, ctx: OperationContext = {}): P
           "and replace it with this one, or change the inputs to match it to adopt it as it is",
       );
     }
+    await warnOf(ctx)(`ByokConfiguration ${accountId}: adoptExisting: taking over the existing configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)}, and replacing it with ${describeKey(body)}`);
     await register(client, accountId, body, existing.etag);
+  } else {
+    // An identical configuration is adopted as it is: no write, no revalidation.
+    registered = false;
+    await infoOf(ctx)(`ByokConfiguration ${accountId}: adopted the account's existing, identical configuration (${describeKey(existing)}) as it is: nothing was written`);
   }
-  // An identical configuration is adopted as it is: no write, no revalidation.
-  return { id: accountId, outs: await liveOutputs(client, accountId, adoptExisting) };
+  const outs = await liveOutputs(client, accountId, adoptExisting, forceRevertOnDelete);
+  if (registered) await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
+  return { id: accountId, outs };
 }
 
 /**
@@ -211,20 +278,26 @@ export async function read(id: string, props: PropertyBag | undefined, ctx: Oper
     if (isPlatformError(err, 404)) throw unknownAccount(accountId, baseUrl, err);
     throw err;
   }
-  const outs = outputsOf(state, props?.adoptExisting === true);
-  if (!outs) return {};
+  const outs = outputsOf(state, props?.adoptExisting === true, props?.forceRevertOnDelete === true);
+  if (!outs) {
+    await warnOf(ctx)(`ByokConfiguration ${accountId}: the account has no BYOK configuration on the platform any more (reverted outside Pulumi); "pulumi up" registers it again`);
+    return {};
+  }
+  const notice = stateNotice(outs);
+  if (notice) await (notice.level === "warn" ? warnOf(ctx) : infoOf(ctx))(notice.message);
   return { id: accountId, props: outs, inputs: inputsOf(outs) };
 }
 
 /** `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone. */
 export async function update(id: string, olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.UpdateResult<ByokOutputs>> {
-  const { accountId, body, adoptExisting } = requestOf(news);
+  const { accountId, body, adoptExisting, forceRevertOnDelete } = requestOf(news);
   if (accountId !== id) {
     throw new Error(`ByokConfiguration ${id}: cannot move the configuration to account ${accountId} in place; a change of account replaces the resource (this is a bug in diff)`);
   }
   const { client } = connect(ctx);
   const etag = typeof olds.etag === "string" ? olds.etag : (await client.getByok(accountId))?.etag;
-  if (!sameKey(olds.config, keyConfigOf(body))) {
+  const rekey = !sameKey(olds.config, keyConfigOf(body));
+  if (rekey) {
     await register(client, accountId, body, etag);
   } else if (olds.nickname !== body.nickname || olds.activationDate !== body.activationDate) {
     if (etag === undefined) throw gone(accountId);
@@ -240,7 +313,10 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, c
       throw err;
     }
   }
-  return { outs: await liveOutputs(client, accountId, adoptExisting) };
+  // A change of forceRevertOnDelete alone writes nothing: it only changes what delete will do.
+  const outs = await liveOutputs(client, accountId, adoptExisting, forceRevertOnDelete);
+  if (rekey) await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
+  return { outs };
 }
 
 /**
@@ -267,25 +343,33 @@ export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
  * An absent configuration is already deleted: the platform answers 200 `{reverted: false}`. A 404
  * is an unknown account or another account's token (e.g. the replace after a change of accountId
  * runs with the new account's token), so it fails: the old account would otherwise stay on BYOK
- * while the resource leaves the state.
+ * while the resource leaves the state. When the customer key no longer unwraps some data keys,
+ * the platform refuses (409) unless the state says `forceRevertOnDelete: true`.
  */
-export async function remove(id: string, _props: PropertyBag, ctx: OperationContext = {}): Promise<void> {
+export async function remove(id: string, props: PropertyBag, ctx: OperationContext = {}): Promise<void> {
   const { client, baseUrl } = connect(ctx);
+  const force = props.forceRevertOnDelete === true;
+  await infoOf(ctx)(revertProgress.start(id, force));
   try {
-    const r = await client.deleteByok(id, { timeoutMs: TIMEOUTS.revert });
-    if (r.unreadableDataKeys > 0) {
-      warnOf(ctx)(`ByokConfiguration ${id}: ${r.unreadableDataKeys} data keys (${r.unreadableMessages} messages) could not be re-wrapped and are unreadable`);
-    }
+    const r = await client.deleteByok(id, { timeoutMs: TIMEOUTS.revert, force });
+    const done = revertProgress.done(id, r);
+    await infoOf(ctx)(done.info);
+    if (done.warn) await warnOf(ctx)(done.warn);
   } catch (err) {
     if (isPlatformError(err, 404)) throw unknownAccount(id, baseUrl, err);
     if (isPlatformError(err, 409) && (err as PlatformError).details?.affectedDataKeys === undefined) {
       // Another DELETE (e.g. a retry after a lost answer) is re-wrapping: wait for it to finish.
       await waitForRevert(client, id);
+      await infoOf(ctx)(`ByokConfiguration ${id}: the revert another call started has finished`);
       return;
     }
     if (isPlatformError(err, 409)) {
-      // The platform's message says what would be lost and how to fix it.
-      throw new Error(`ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${serverMessage(err.message)}`);
+      // The platform's message says what would be lost; the fix in Pulumi terms replaces its "?force=true".
+      const why = serverMessage(err.message).replace(/,? or DELETE with \?force=true to revert anyway and record the loss/, "");
+      throw new Error(
+        `ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${why}. ` +
+          'To revert anyway and give up that data, set forceRevertOnDelete: true on the resource, run "pulumi up", then destroy again',
+      );
     }
     throw err;
   }

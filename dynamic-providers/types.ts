@@ -14,6 +14,7 @@ export interface ByokInputs {
   readonly nickname: string;
   readonly activationDate: string;
   readonly adoptExisting?: boolean;
+  readonly forceRevertOnDelete?: boolean;
 }
 
 /** Why new content falls back to the platform key. */
@@ -28,6 +29,7 @@ export interface ByokFallback {
  */
 export interface ByokOutputs extends ByokInputs {
   readonly adoptExisting: boolean;
+  readonly forceRevertOnDelete: boolean;
   readonly status: ByokStatus;
   readonly effectiveKeySource: EffectiveKeySource;
   readonly validation: Validation;

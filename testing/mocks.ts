@@ -12,9 +12,13 @@
  * recorded(mocks).find("aws:kms/key:Key", "byok-key");
  * ```
  */
-import type * as pulumi from "@pulumi/pulumi";
-import type { ByokStatus, ValidationCheck } from "../sdk/schemas";
+import * as pulumi from "@pulumi/pulumi";
+import { activationDateMs, pendingActivationReason, type ByokStatus, type TrustResponse, type ValidationCheck } from "../sdk/schemas";
 import { EXAMPLES } from "../sdk/schemas/formats";
+import { PLATFORM_TRUST_CALL } from "../components/mocked";
+import { checkByokInputs } from "../dynamic-providers/check";
+import { engineCheckLines, forEngine } from "../dynamic-providers/failures";
+import { trackRegistrations } from "./registrations";
 import { fakeDigits, fakeGuid, fakeHex, fakeUpperAlnum } from "./fakes";
 import { startRecording } from "./recorded";
 
@@ -44,7 +48,17 @@ export interface EkmMocksOptions {
   readonly aws?: { readonly accountId?: string; readonly region?: string; readonly partition?: string };
   /** The Azure subscription and tenant. @default a fixed subscription, tenant 72f988bf-86f1-41af-91ab-2d7cd011db47, westeurope */
   readonly azure?: { readonly subscriptionId?: string; readonly tenantId?: string; readonly location?: string };
-  /** How the platform reports a registered BYOK configuration. @default status "active", effective key source "byok", every check ok */
+  /**
+   * What the platform's trust endpoint answers (`GET /v1/accounts/{accountId}/key-management/trust`),
+   * which `aws.ByokKey` reads when its `trust` is omitted. Under mocks the components never call
+   * the network: a platform URL in the stack config or EKM_PLATFORM_URL is ignored.
+   * @default principal arn:aws:iam::999988887777:role/ekm-platform, external id `ekm-<32 hex derived from the account>`, a fixed application id
+   */
+  readonly trust?: { readonly principalArn?: string; readonly externalId?: string; readonly applicationId?: string };
+  /**
+   * How the platform reports a registered BYOK configuration.
+   * @default every check ok; status and effective key source follow the activation date against `now`: `pending-activation` and `platform-fallback` before it, `active` and `byok` from then on
+   */
   readonly byok?: { readonly status?: ByokStatus; readonly effectiveKeySource?: "platform" | "byok" | "platform-fallback"; readonly checks?: readonly ValidationCheck[] };
   /** The clock of timestamps (createDate, validation.checkedAt). @default 2026-01-15T09:30:00Z */
   readonly now?: () => Date;
@@ -85,7 +99,8 @@ export function ekmMocks(options: EkmMocksOptions = {}): pulumi.runtime.Mocks {
     now: options.now ?? (() => new Date("2026-01-15T09:30:00Z")),
   };
   const resourceMocks: Record<string, ResourceMock> = { ...builtinResources(options), ...options.resources };
-  const callMocks: Record<string, CallMock> = { ...builtinCalls, ...options.calls };
+  const callMocks: Record<string, CallMock> = { ...builtinCalls, [PLATFORM_TRUST_CALL]: trustCall(options), ...options.calls };
+  trackRegistrations();
   const mocks: pulumi.runtime.Mocks = {
     async newResource(args) {
       const mock = resourceMocks[args.type] ?? (isByokConfigurationType(args) ? resourceMocks[BYOK_CONFIGURATION_TYPE] : undefined);
@@ -271,25 +286,53 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
   };
 }
 
-/** How the platform reports a registered configuration (PUT .../byok). */
-function byokConfiguration({ name, inputs }: MockResourceArgs, ctx: MockContext, options: EkmMocksOptions): MockResourceResult {
+/** The platform principal the mocked trust endpoint names by default. */
+export const MOCK_PLATFORM_PRINCIPAL = "arn:aws:iam::999988887777:role/ekm-platform";
+
+/** The trust endpoint, as the function call the components make under mocks. */
+function trustCall(options: EkmMocksOptions): CallMock {
+  return ({ inputs }): TrustResponse => {
+    const accountId = String(inputs.accountId);
+    return {
+      accountId,
+      aws: { principalArn: options.trust?.principalArn ?? MOCK_PLATFORM_PRINCIPAL, externalId: options.trust?.externalId ?? `ekm-${fakeHex(`external-id:${accountId}`, 32)}` },
+      azure: { applicationId: options.trust?.applicationId ?? fakeGuid("platform-application") },
+    };
+  };
+}
+
+/**
+ * How the platform reports a registered configuration (PUT .../byok). The inputs are checked
+ * first with the provider's own `check` schemas, and a failure rejects the registration with the
+ * text `pulumi preview` prints for it.
+ */
+function byokConfiguration({ type, name, inputs }: MockResourceArgs, ctx: MockContext, options: EkmMocksOptions): MockResourceResult {
+  const { failures } = checkByokInputs(inputs);
+  // In a mocked preview, values computed by other resources may be missing: the engine skips unknowns too.
+  const relevant = pulumi.runtime.isDryRun() ? failures.filter((f) => !f.reason.startsWith("is required")) : failures;
+  if (relevant.length > 0) throw mockError(engineCheckLines(type, name, forEngine(relevant, inputs), inputs).join("\n"));
   const reference = findKeyReference(inputs);
   const checkedAt = ctx.now().toISOString();
   const checks = options.byok?.checks ?? (reference?.provider === "azure" ? azureChecks() : awsChecks(String(inputs.accountId ?? "")));
   const ok = checks.every((c) => c.ok);
   const accountId = typeof inputs.accountId === "string" ? inputs.accountId : name;
+  const activationDate = typeof inputs.activationDate === "string" ? inputs.activationDate : undefined;
+  const pending = activationDate !== undefined && ctx.now().getTime() < activationDateMs(activationDate);
+  // The platform's rules (status before fallback before validity), as GET .../key-management reports them.
+  const status: ByokStatus = options.byok?.status ?? (pending ? "pending-activation" : ok ? "active" : "invalid");
+  const reason = pending ? pendingActivationReason(activationDate) : ok ? undefined : (checks.find((c) => !c.ok)?.message ?? "the last validation of the customer key failed");
   return {
     id: accountId,
     state: {
       ...inputs,
-      status: options.byok?.status ?? (ok ? "active" : "invalid"),
-      effectiveKeySource: options.byok?.effectiveKeySource ?? (ok ? "byok" : "platform-fallback"),
+      status,
+      effectiveKeySource: options.byok?.effectiveKeySource ?? (status === "active" ? "byok" : "platform-fallback"),
       etag: `"${fakeHex(`etag:${name}:${JSON.stringify(reference ?? {})}`, 16)}"`,
       validation: { phase: "registration", checkedAt, ok, checks: [...checks] },
       createdAt: checkedAt,
       updatedAt: checkedAt,
       platformKeyVersion: "pk-1",
-      fallback: ok ? null : { reason: checks.find((c) => !c.ok)?.message ?? "validation failed", since: checkedAt },
+      fallback: reason === undefined ? null : { reason, since: checkedAt },
     },
   };
 }

@@ -12,6 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { PutByokRequest } from "../../sdk/schemas/byok";
 import { PlatformClient } from "../../sdk/client/platformClient";
+import { withUrlDiagnosis } from "../../sdk/client/wrongUrl";
+import type { TrustResponse } from "../../sdk/schemas/keyManagement";
+import { PLATFORM_TRUST_CALL, underMocks } from "../mocked";
 import { resolvePlatformSettings, type PlatformSettings } from "../platformSettings";
 import { DOCUMENTED_POLICY_WARNING, ROLE_POLICY_NAME, keyPolicy, rolePolicy, trustPolicy, type AwsTrust, type PolicyMode } from "./policies";
 import { AWS_LIMITS, accountIdCheck, checkedInput, externalIdCheck, keyArnCheck, principalArnCheck, problemMessage, validateByokKeyArgs } from "./validate";
@@ -277,38 +280,64 @@ function checkedTrust(trust: pulumi.Input<AwsTrust>, argument: string, resource:
       ["externalId", externalIdCheck],
     ] as const) {
       const problem = check(t?.[field]);
-      if (problem !== undefined) throw new pulumi.ResourceError(problemMessage(`${argument}.${field}`, problem, t?.[field]), resource);
+      if (problem !== undefined) throw new pulumi.ResourceError(problemMessage(`${argument}.${field}`, problem, t?.[field]), resource, true);
     }
     return { principalArn: t.principalArn, externalId: t.externalId };
   });
 }
 
+/** Reads the trust of one account; `source` names where it comes from, for messages. */
+export interface TrustSource {
+  readonly source: string;
+  read(accountId: string): Promise<TrustResponse>;
+}
+
 /**
- * Reads the trust from the platform (`GET /v1/accounts/{accountId}/key-management/trust`).
- * The platform settings are resolved now, so a missing URL or token fails before any child is created.
+ * Where the trust comes from: the mocks under `pulumi.runtime.setMocks` (the function call
+ * `ekm:platform:getTrust`; any configured platform URL is ignored, so a unit test never calls the
+ * network), else `GET /v1/accounts/{accountId}/key-management/trust` on the configured platform.
+ * @throws PlatformSettingsError when not under mocks and the platform URL or token is not set.
+ */
+export function trustSource(settings?: PlatformSettings): TrustSource {
+  if (settings === undefined && underMocks()) {
+    return {
+      source: `the mocks (function ${PLATFORM_TRUST_CALL})`,
+      read: async (accountId) => (await pulumi.runtime.invoke(PLATFORM_TRUST_CALL, { accountId })) as TrustResponse,
+    };
+  }
+  const resolved = settings ?? resolvePlatformSettings();
+  const client = withUrlDiagnosis(new PlatformClient({ baseUrl: resolved.baseUrl, token: resolved.token }), resolved.baseUrl);
+  return { source: `the platform at ${resolved.baseUrl}`, read: (accountId) => client.getTrust(accountId) };
+}
+
+/**
+ * Reads the trust from the platform (`GET /v1/accounts/{accountId}/key-management/trust`), or from
+ * the mocks in unit tests (see `trustSource`). The platform settings are resolved now, so a
+ * missing URL or token fails before any child is created.
  */
 export function platformTrust(accountId: pulumi.Input<string>, resource: pulumi.Resource, settings?: PlatformSettings): pulumi.Output<AwsTrust> {
-  let resolved: PlatformSettings;
+  let trust: TrustSource;
   try {
-    resolved = settings ?? resolvePlatformSettings();
+    trust = trustSource(settings);
   } catch (err) {
     throw new pulumi.ResourceError(
       `trust is not set and the platform cannot be asked for it: ${(err as Error).message}; or pass trust: { principalArn, externalId } from GET /v1/accounts/{accountId}/key-management/trust`,
       resource,
+      true,
     );
   }
   const fetched = pulumi.output(accountId).apply(async (id) => {
-    const client = new PlatformClient({ baseUrl: resolved.baseUrl, token: resolved.token });
     let answer;
     try {
-      answer = await client.getTrust(id);
+      answer = await trust.read(id);
     } catch (err) {
-      throw new pulumi.ResourceError(`reading the trust of platform account ${id} from ${resolved.baseUrl} failed: ${(err as Error).message}`, resource);
+      throw new pulumi.ResourceError(`reading the trust of platform account ${id} from ${trust.source} failed: ${(err as Error).message}`, resource, true);
     }
-    if (!answer.aws) {
+    if (!answer?.aws) {
       throw new pulumi.ResourceError(
-        `the platform at ${resolved.baseUrl} has no AWS principal for account ${id} (trust.aws is null): ask the platform operator to configure one, or pass trust: { principalArn, externalId }`,
+        `${trust.source} has no AWS principal for account ${id} (trust.aws is null): ask the platform operator to configure one, or pass trust: { principalArn, externalId }`,
         resource,
+        true,
       );
     }
     return answer.aws;

@@ -200,7 +200,7 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined): ArgumentProb
  */
 export function validateByokKeyArgs(args: ByokKeyArgs | undefined, resource?: pulumi.Resource): void {
   const problems = byokKeyArgsProblems(args);
-  if (problems.length > 0) throw new pulumi.ResourceError(problems.map((p) => p.message).join("\n"), resource);
+  if (problems.length > 0) throw new pulumi.ResourceError(problems.map((p) => p.message).join("\n"), resource, true);
 }
 
 /**
@@ -210,7 +210,7 @@ export function validateByokKeyArgs(args: ByokKeyArgs | undefined, resource?: pu
 export function checkedInput(value: pulumi.Input<string>, argument: string, check: Check<string>, resource?: pulumi.Resource): pulumi.Output<string> {
   return pulumi.output(value).apply((v) => {
     const p = check(v);
-    if (p !== undefined) throw new pulumi.ResourceError(problemMessage(argument, p, v), resource);
+    if (p !== undefined) throw new pulumi.ResourceError(problemMessage(argument, p, v), resource, true);
     return v;
   });
 }

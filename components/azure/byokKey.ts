@@ -244,7 +244,7 @@ export class ByokKey extends pulumi.ComponentResource {
       const found = keyvault.getVaultOutput({ resourceGroupName, vaultName: existingName }, { parent: this });
       const checked = pulumi.all([found, givenTenant]).apply(([v, tenant]) => {
         const problem = existingVaultProblem(existingName, v.properties, kty, tenant);
-        if (problem !== undefined) throw new pulumi.ResourceError(problem, this);
+        if (problem !== undefined) throw new pulumi.ResourceError(problem, this, true);
         return v;
       });
       vaultId = checked.id;

@@ -198,5 +198,5 @@ export function byokKeyArgsProblems(args: ByokKeyArgs | undefined, componentName
  */
 export function validateByokKeyArgs(args: ByokKeyArgs | undefined, resource?: pulumi.Resource, componentName?: string): void {
   const problems = byokKeyArgsProblems(args, componentName);
-  if (problems.length > 0) throw new pulumi.ResourceError(problems.map((p) => p.message).join("\n"), resource);
+  if (problems.length > 0) throw new pulumi.ResourceError(problems.map((p) => p.message).join("\n"), resource, true);
 }

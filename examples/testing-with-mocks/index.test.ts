@@ -32,9 +32,10 @@ describe("onboarding program (examples/testing-with-mocks)", () => {
 
   after(() => pulumi.runtime.setAllConfig({}));
 
-  it("registers the customer's key with the platform, which reports it active", async () => {
-    expect(await outputValue(program.status)).to.equal("active");
-    expect(await outputValue(program.effectiveKeySource)).to.equal("byok");
+  it("registers the customer's key with the platform, which keeps the platform key until the activation date", async () => {
+    // The mocks' clock (2026-01-15 unless ekmMocks({ now }) says otherwise) is before 2026-12-01.
+    expect(await outputValue(program.status)).to.equal("pending-activation");
+    expect(await outputValue(program.effectiveKeySource)).to.equal("platform-fallback");
     const registration = recorded(mocks).find(BYOK_CONFIGURATION_DYNAMIC_TYPE, "customer-byok");
     expect(registration.inputs.config).to.deep.equal({ provider: "aws", aws: { keyArn: await outputValue(program.keyArn), roleArn: await outputValue(program.roleArn) } });
     expect(registration.inputs).to.include({ accountId: ACCOUNT, nickname: "Production BYOK key", activationDate: "2026-12-01" });

@@ -211,7 +211,7 @@ export class ByokService {
     this.#recheck.set(accountId, { attempts, nextAt: now + delay });
     const rec = this.record(accountId);
     if (rec && rec.fallbackSince === null) {
-      const reason = `${err.action}: ${err.message}`;
+      const reason = failureText(err);
       this.#writing(accountId, () => {
         setFallback(this.ctx.db, accountId, reason, now);
         appendEvent(this.ctx.db, accountId, "byok.fallback", now, { reason, kind: err.kind, action: err.action });
@@ -289,4 +289,9 @@ export function etagOf(c: { provider: string; reference?: unknown; aws?: unknown
 function sortKeys(v: unknown): unknown {
   if (!v || typeof v !== "object") return v;
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A customer-key failure for a message: its text, which names the action already (`kms:Decrypt denied …`), or the action and the text. */
+export function failureText(err: CustomerKeyError): string {
+  return err.message.startsWith(err.action) ? err.message : `${err.action}: ${err.message}`;
 }

@@ -13,7 +13,7 @@ import { ApiError } from "../errors";
 import { deleteByokRecord, getByokRecord } from "../store/byokConfigs";
 import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "../store/dataKeys";
 import { appendEvent } from "../store/events";
-import type { ByokService } from "./byokService";
+import { failureText, type ByokService } from "./byokService";
 
 /** Failures that mean "not reachable now", as opposed to "the key refuses". */
 const TRANSIENT: ReadonlySet<CustomerKeyError["kind"]> = new Set(["unavailable", "timeout"]);
@@ -44,7 +44,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
           if (!(err instanceof CustomerKeyError)) throw err;
           if (TRANSIENT.has(err.kind)) {
             // An unreachable key service says nothing about the key: never give data up over it.
-            throw new ApiError(503, "customer_key_unavailable", `the customer key service did not answer (${err.action}: ${err.message}); nothing more was re-wrapped (${rewrapped} so far). Retry the DELETE when it is reachable; force gives up only data keys the customer key refuses`, {
+            throw new ApiError(503, "customer_key_unavailable", `the customer key service did not answer (${failureText(err)}); nothing more was re-wrapped (${rewrapped} so far). Retry the DELETE when it is reachable; force gives up only data keys the customer key refuses`, {
               details: { rewrappedSoFar: rewrapped },
               headers: { "retry-after": "30" },
             });
@@ -54,7 +54,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
             throw new ApiError(
               409,
               "conflict",
-              `the customer key no longer unwraps this account's data (${err.action}: ${err.message}); ${pending.keys} data keys protecting ${pending.messages} messages would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
+              `the customer key no longer unwraps this account's data (${failureText(err)}); ${pending.keys} data keys protecting ${pending.messages} messages would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
               { details: { affectedDataKeys: pending.keys, affectedMessages: pending.messages, rewrappedSoFar: rewrapped } },
             );
           }
@@ -97,3 +97,4 @@ function describeKey(reference: unknown): string {
   const r = reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
   return r.keyArn ?? `${r.vaultUrl}keys/${r.keyName}`;
 }
+

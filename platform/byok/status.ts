@@ -1,5 +1,5 @@
 /** Pure rules that turn a stored configuration and the time into status and effective key source. */
-import { activationDateMs, type AwsKeyReference, type AzureKeyReference, type ByokConfiguration, type ByokStatus, type EffectiveKeySource, type Fallback } from "../../sdk/schemas";
+import { activationDateMs, pendingActivationReason, type AwsKeyReference, type AzureKeyReference, type ByokConfiguration, type ByokStatus, type EffectiveKeySource, type Fallback } from "../../sdk/schemas";
 import { iso } from "../clock";
 import type { ByokRecord } from "../store/byokConfigs";
 
@@ -24,7 +24,7 @@ export function effectiveSource(rec: ByokRecord | undefined, now: number): Effec
 export function fallbackOf(rec: ByokRecord, now: number, reverting: boolean): Fallback | null {
   if (reverting) return { reason: "reverting to platform-managed keys: customer-wrapped data keys are being re-wrapped under the platform key", since: iso(now) };
   if (now < activationDateMs(rec.activationDate)) {
-    return { reason: `activation date ${rec.activationDate} has not passed: new content uses the platform key until then`, since: iso(rec.updatedAt) };
+    return { reason: pendingActivationReason(rec.activationDate), since: iso(rec.updatedAt) };
   }
   if (rec.fallbackSince !== null) return { reason: rec.fallbackReason ?? "the customer key failed", since: iso(rec.fallbackSince) };
   if (!rec.validation.ok) return { reason: "the last validation of the customer key failed", since: rec.validation.checkedAt };

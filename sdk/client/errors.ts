@@ -5,7 +5,7 @@ import type { ValidationCheck } from "../schemas";
 export interface PlatformErrorInit {
   /** HTTP status, or 0 when no response arrived (network error, timeout). */
   readonly status: number;
-  /** The server's error code, or a client-side one: `network_error`, `timeout`, `invalid_response`. */
+  /** The server's error code, or a client-side one: `network_error`, `timeout`, `invalid_response`, `not_json`. */
   readonly code: string;
   /** The server's message, or the client's description. */
   readonly message: string;

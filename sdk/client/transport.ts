@@ -110,10 +110,16 @@ async function attemptOnce(
     if (spec.options?.signal?.aborted) return fail(0, "aborted", "the call was aborted by the caller");
     if (timeout.aborted) return fail(0, "timeout", `no answer within ${timeoutMs} ms: check that the platform at ${new URL(url).origin} is up, or raise timeoutMs`);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return fail(0, "network_error", `could not reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    return fail(0, "network_error", `could not reach ${new URL(url).origin}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, cause?.code ? { details: { cause: cause.code } } : {});
   }
 
   const json = parseJson(text);
+  // The platform answers JSON on every route, errors included; anything else (an HTML page, plain
+  // text) comes from another server, i.e. a wrong base URL.
+  if (typeof json === "string") {
+    const type = res.headers.get("content-type") ?? "no content type";
+    return fail(res.status, "not_json", `HTTP ${res.status} ${res.statusText} with a ${type} body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
   if (res.status >= 200 && res.status < 300) {
     if (spec.response === undefined) return { body: undefined, status: res.status, etag: res.headers.get("etag") ?? undefined };
     const parsed = spec.response.safeParse(json);

@@ -8,3 +8,4 @@ export * from "./content";
 export * from "./byok";
 export * from "./keyManagement";
 export * from "./events";
+export * from "./activation";

@@ -8,9 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { AwsKeyReference, PutByokRequest } from "../../../sdk/schemas";
-import { ByokKey, type ByokKeyArgs } from "../../../components/aws/byokKey";
+import { ByokKey, trustSource, type ByokKeyArgs } from "../../../components/aws/byokKey";
 import { DOCUMENTED_POLICY_WARNING } from "../../../components/aws/policies";
-import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations, outputFailure } from "../../../testing";
+import { ekmMocks, outputDependencies, outputValue, recorded, waitForRegistrations, outputFailure, MOCK_PLATFORM_PRINCIPAL, PLATFORM_TRUST_CALL } from "../../../testing";
+import { rejection } from "../../support/rejection";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const TRUST = { principalArn: "arn:aws:iam::999988887777:role/ekm-platform", externalId: "ekm-0123456789abcdef0123456789abcdef" };
@@ -274,12 +275,19 @@ describe("aws.ByokKey", () => {
     let server: http.Server;
     let seen: { url?: string; authorization?: string }[];
     let answer: unknown;
+    let html = false;
     const saved = { url: process.env.EKM_PLATFORM_URL, token: process.env.EKM_API_TOKEN };
     const TOKEN = "ekm_test_token_do_not_leak_7f3a";
+    const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     before(async () => {
       server = http.createServer((req, res) => {
         seen.push({ url: req.url, authorization: req.headers.authorization });
+        if (html) {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end("<!doctype html><title>Acme intranet</title>");
+          return;
+        }
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(answer));
       });
@@ -290,8 +298,9 @@ describe("aws.ByokKey", () => {
     });
     beforeEach(() => {
       seen = [];
+      html = false;
       answer = { accountId: ACCOUNT, aws: TRUST, azure: { applicationId: "3c6f2b1a-9d8e-4f70-8a6b-5c4d3e2f1a0b" } };
-      process.env.EKM_PLATFORM_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      process.env.EKM_PLATFORM_URL = url();
       process.env.EKM_API_TOKEN = TOKEN;
     });
     afterEach(() => {
@@ -304,33 +313,53 @@ describe("aws.ByokKey", () => {
       }
     });
 
-    it("reads the trust from GET /v1/accounts/{accountId}/key-management/trust when trust is omitted, and never puts the token in a resource", async () => {
+    it("asks the mocks, not the configured platform, when trust is omitted under mocks: no HTTP call, no token in a resource", async () => {
       const key = await build("prod", { accountId: ACCOUNT });
-      expect(seen).to.deep.equal([{ url: `/v1/accounts/${ACCOUNT}/key-management/trust`, authorization: `Bearer ${TOKEN}` }]);
-      expect(JSON.parse(await outputValue(key.trustPolicyDocument)).Statement[0].Principal.AWS).to.equal(TRUST.principalArn);
+      expect(seen, "no request reached the platform URL in EKM_PLATFORM_URL").to.deep.equal([]);
+      const [statement] = JSON.parse(await outputValue(key.trustPolicyDocument)).Statement;
+      expect(statement.Principal.AWS).to.equal(MOCK_PLATFORM_PRINCIPAL);
+      expect(statement.Condition.StringEquals["sts:ExternalId"]).to.match(/^ekm-[0-9a-f]{32}$/);
+      expect(recorded(mocks).calls.map((c) => [c.token, c.inputs])).to.deep.equal([[PLATFORM_TRUST_CALL, { accountId: ACCOUNT }]]);
       for (const r of recorded(mocks).all) {
         expect(JSON.stringify({ inputs: r.inputs, state: r.state }), `${r.type} ${r.name}`).not.to.contain(TOKEN);
       }
     });
 
-    it("rejects the trust when the platform has no AWS principal for the account", async () => {
-      answer = { accountId: ACCOUNT, aws: null, azure: null };
+    it("uses the trust configured in ekmMocks({ trust })", async () => {
+      mocks = ekmMocks({ trust: TRUST });
+      await pulumi.runtime.setMocks(mocks, "onboarding", "test", false);
+      const key = await build("prod", { accountId: ACCOUNT });
+      const [statement] = JSON.parse(await outputValue(key.trustPolicyDocument)).Statement;
+      expect([statement.Principal.AWS, statement.Condition.StringEquals["sts:ExternalId"]]).to.deep.equal([TRUST.principalArn, TRUST.externalId]);
+    });
+
+    it("rejects the trust when the answer has no AWS principal for the account", async () => {
+      mocks = ekmMocks({ calls: { [PLATFORM_TRUST_CALL]: () => ({ accountId: ACCOUNT, aws: null, azure: null }) } });
+      await pulumi.runtime.setMocks(mocks, "onboarding", "test", false);
       const key = new ByokKey("prod", { accountId: ACCOUNT });
       const { error, message } = await outputFailure(key.trustPolicyDocument);
       expect(error).to.be.instanceOf(pulumi.ResourceError);
+      expect((error as pulumi.ResourceError).hideStack, "the CLI prints the message, not the resource").to.equal(true);
       expect(message).to.equal(
-        `the platform at ${process.env.EKM_PLATFORM_URL} has no AWS principal for account ${ACCOUNT} (trust.aws is null): ask the platform operator to configure one, or pass trust: { principalArn, externalId }`,
+        `the mocks (function ${PLATFORM_TRUST_CALL}) has no AWS principal for account ${ACCOUNT} (trust.aws is null): ask the platform operator to configure one, or pass trust: { principalArn, externalId }`,
       );
+      expect((await rejection(waitForRegistrations())).message).to.equal(message);
     });
 
-    it("rejects the component when trust is omitted and no platform URL is configured", () => {
-      delete process.env.EKM_PLATFORM_URL;
-      expect(() => new ByokKey("prod", { accountId: ACCOUNT }))
-        .to.throw(pulumi.ResourceError)
-        .with.property(
-          "message",
-          'trust is not set and the platform cannot be asked for it: the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL; or pass trust: { principalArn, externalId } from GET /v1/accounts/{accountId}/key-management/trust',
-        );
+    it("reads GET /v1/accounts/{accountId}/key-management/trust from the platform outside mocks, with the token", async () => {
+      const source = trustSource({ baseUrl: url(), token: TOKEN });
+      expect(source.source).to.equal(`the platform at ${url()}`);
+      expect(await source.read(ACCOUNT)).to.deep.equal(answer);
+      expect(seen).to.deep.equal([{ url: `/v1/accounts/${ACCOUNT}/key-management/trust`, authorization: `Bearer ${TOKEN}` }]);
+    });
+
+    it("names a URL that answers HTML as a wrong platform URL, with the fix", async () => {
+      html = true;
+      const error = await rejection(trustSource({ baseUrl: url(), token: TOKEN }).read(ACCOUNT));
+      expect(error.message).to.equal(
+        `the platform URL ${url()} is wrong: the answer is not the platform's JSON (HTTP 200 OK with a text/html body that is not JSON: "<!doctype html><title>Acme intranet</title>"); ` +
+          "set ekm:platformUrl (or EKM_PLATFORM_URL) to the platform's base URL, e.g. https://ekm.example.com, without /v1 or any API path",
+      );
     });
   });
 });

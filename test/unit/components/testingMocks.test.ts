@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { ByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
-import { BYOK_CONFIGURATION_DYNAMIC_TYPE, BYOK_CONFIGURATION_TYPE, ekmMocks, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
+import { BYOK_CONFIGURATION_DYNAMIC_TYPE, BYOK_CONFIGURATION_TYPE, ekmMocks, outputFailure, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
+import { rejection } from "../../support/rejection";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const AWS_CONFIG = {
@@ -45,18 +46,21 @@ class FakeByokConfiguration extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
   declare readonly config: pulumi.Output<unknown>;
-  constructor(type: string, name: string, config: unknown) {
+  declare readonly fallback: pulumi.Output<unknown>;
+  constructor(type: string, name: string, config: unknown, inputs: { nickname?: string; activationDate?: string } = {}) {
     super(type, name, {
       accountId: ACCOUNT,
       config,
-      nickname: "Acme prod",
-      activationDate: "2026-12-01",
+      nickname: inputs.nickname ?? "Acme prod",
+      // Before the mocks' default clock (2026-01-15): the key is active.
+      activationDate: inputs.activationDate ?? "2026-01-01",
       status: undefined,
       effectiveKeySource: undefined,
       etag: undefined,
       validation: undefined,
       createdAt: undefined,
       updatedAt: undefined,
+      fallback: undefined,
     });
   }
 }
@@ -113,6 +117,39 @@ describe("ekmMocks", () => {
     });
   }
 
+  it("reports pending-activation with platform-fallback and the platform's reason before the activation date", async () => {
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
+    expect(await outputValue(resource.status)).to.equal("pending-activation");
+    expect(await outputValue(resource.effectiveKeySource)).to.equal("platform-fallback");
+    expect(await outputValue(resource.fallback)).to.deep.equal({
+      reason: "activation date 2026-12-01 has not passed: new content uses the platform key until then",
+      since: "2026-01-15T09:30:00.000Z",
+    });
+  });
+
+  it("reports active once the mocks' clock passes the activation date", async () => {
+    await setup({ now: () => new Date("2026-12-01T00:00:01Z") });
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
+    expect([await outputValue(resource.status), await outputValue(resource.effectiveKeySource), await outputValue(resource.fallback)]).to.deep.equal(["active", "byok", null]);
+  });
+
+  it("rejects invalid inputs with the text pulumi preview prints, from outputFailure and waitForRegistrations alike", async () => {
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { nickname: "n".repeat(100), activationDate: "2026-13-45" });
+    const expected =
+      `pulumi-nodejs:dynamic/ekm:ByokConfiguration resource 'byok': property nickname value {${"n".repeat(100)}} has a problem: must be 1-64 characters, got 100\n` +
+      "pulumi-nodejs:dynamic/ekm:ByokConfiguration resource 'byok': property activationDate value {2026-13-45} has a problem: " +
+      'must be an ISO-8601 date or date-time with a zone, e.g. "2026-12-01" or "2026-12-01T00:00:00Z"; 2026-13-45 is not a calendar day';
+    expect((await outputFailure(resource.status)).message).to.equal(expected);
+    expect((await rejection(waitForRegistrations())).message).to.equal(expected);
+  });
+
+  it("rejects a nested invalid input naming its path, never as value {<nil>}", async () => {
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", { provider: "aws", aws: { keyArn: AWS_CONFIG.aws.keyArn, roleArn: "ekm-platform-access" } });
+    const { message } = await outputFailure(resource.status);
+    expect(message).to.match(/^ekm:index:ByokConfiguration resource 'byok' has a problem: config\.aws\.roleArn must be an IAM role ARN .*; received "ekm-platform-access"$/);
+    expect(message).not.to.contain("<nil>");
+  });
+
   it("answers an Azure configuration with the Azure checks", async () => {
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AZURE_CONFIG);
     const validation = Validation.parse(await outputValue(resource.validation));
@@ -121,7 +158,7 @@ describe("ekmMocks", () => {
 
   it("answers a plain dynamic resource that carries a key reference as a ByokConfiguration", async () => {
     const provider: pulumi.dynamic.ResourceProvider = { create: async (inputs) => ({ id: "unused", outs: inputs }) };
-    const resource = new Dynamic(provider, "byok", { accountId: ACCOUNT, config: AWS_CONFIG, status: undefined });
+    const resource = new Dynamic(provider, "byok", { accountId: ACCOUNT, config: AWS_CONFIG, nickname: "Acme prod", activationDate: "2026-01-01", status: undefined });
     await waitForRegistrations();
     const record = recorded(mocks).find("pulumi-nodejs:dynamic:Resource", "byok");
     expect(record.state.status).to.equal("active");
@@ -205,6 +242,31 @@ describe("recorded", () => {
 
   it("rejects mocks it did not create", () => {
     expect(() => recorded({ call: () => ({}), newResource: () => ({ id: "x", state: {} }) })).to.throw("recorded(mocks): these mocks do not record; create them with ekmMocks()");
+  });
+});
+
+describe("waiting helpers", () => {
+  beforeEach(() => setup());
+
+  it("reject within the bound, naming the registration still open, when an input never resolves", async () => {
+    new Custom("aws:iam/role:Role", "stuck", { name: pulumi.output(new Promise<string>(() => undefined)) });
+    const started = Date.now();
+    const error = await rejection(waitForRegistrations({ timeoutMs: 200 }));
+    expect(Date.now() - started).to.be.below(1_000);
+    expect(error.message).to.equal(
+      "waitForRegistrations: 1 registration did not finish within 200 ms: resource:stuck[aws:iam/role:Role] (waiting for its input name); " +
+        "an input that never resolves (a promise that never settles, or resources that wait for each other) keeps a registration open",
+    );
+    const value = await rejection(outputValue(new Custom("aws:kms/key:Key", "k", { description: pulumi.output(new Promise<string>(() => undefined)), arn: undefined }).arn, { timeoutMs: 100 }));
+    expect(value.message).to.match(/^outputValue: the output did not settle within 100 ms; still open: resource:stuck\[aws:iam\/role:Role\] \(waiting for its input name\), resource:k\[aws:kms\/key:Key\]/);
+  });
+
+  it("waitForRegistrations rejects with the message of a failed input, without the SDK's prefixes", async () => {
+    const failing = pulumi.output("x").apply((): string => {
+      throw new Error("policy must be valid JSON");
+    });
+    new Custom("aws:iam/rolePolicy:RolePolicy", "p", { policy: failing });
+    expect((await rejection(waitForRegistrations())).message).to.equal("policy must be valid JSON");
   });
 });
 

@@ -15,7 +15,7 @@ describe("checkByokInputs", () => {
   it("accepts valid AWS inputs, fills in adoptExisting: false and builds the registration", () => {
     const r = checkByokInputs(VALID);
     expect(r.failures).to.deep.equal([]);
-    expect(r.inputs).to.deep.equal({ ...VALID, adoptExisting: false });
+    expect(r.inputs).to.deep.equal({ ...VALID, adoptExisting: false, forceRevertOnDelete: false });
     expect(r.request).to.deep.equal({ accountId: "acct-aaaa1111", body: { provider: "aws", aws: AWS.aws, nickname: "prod key", activationDate: "2026-12-01" } });
   });
 
@@ -176,7 +176,7 @@ describe("validationFailures", () => {
       { name: "kms:Decrypt", ok: false, message: "skipped: kms:GenerateDataKey failed" },
     ];
     expect(validationFailures({ ok: false, checks }, "aws")).to.deep.equal([
-      { property: "config.aws.keyArn", reason: "kms:GenerateDataKey: kms:GenerateDataKey denied for role r — the role policy must allow it" },
+      { property: "config.aws.keyArn", reason: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
     ]);
   });
 

@@ -19,6 +19,10 @@ const VAULT = "https://contoso-byok.vault.azure.net/";
 const AZURE = { provider: "azure" as const, azure: { vaultUrl: VAULT, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", keyName: "ekm-key" } };
 const PAST = "2020-01-01";
 const SETTINGS_ENV = ["EKM_PLATFORM_URL", "EKM_API_TOKEN"] as const;
+/** The warning check gives for the PAST activation date of a new resource. */
+const pastNotice = (accountId: string) =>
+  `warning: ByokConfiguration ${accountId}: activationDate ${PAST} is more than ${Math.floor((Date.now() - Date.parse(PAST)) / (365 * 24 * 3600 * 1000))} years in the past: ` +
+  "the key protects new content as soon as it is registered; if you meant a later date, correct the year";
 
 /** Sets the platform env for the provider, remembering what was there. */
 function useEnv(vars: Partial<Record<(typeof SETTINGS_ENV)[number], string | undefined>>): void {
@@ -37,8 +41,11 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
   let reg: Registered;
   let provider: ByokConfigurationProvider;
   const saved = SETTINGS_ENV.map((k) => [k, process.env[k]] as const);
+  /** What the provider logged (outside the engine's provider process its log is stderr): `warning: …` and `info: …` lines. */
+  const logged: string[] = [];
   const warnings: string[] = [];
-  const originalWarn = console.warn;
+  const infos: string[] = [];
+  const originalError = console.error;
   /** Every string the provider produced: outputs, read results, errors, warnings (scanned for the token). */
   const produced: string[] = [];
   const tokens: string[] = [];
@@ -57,6 +64,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     nickname: "prod key",
     activationDate: PAST,
     adoptExisting: false,
+    forceRevertOnDelete: false,
     ...extra,
   });
   const keep = <T>(value: T): T => {
@@ -72,11 +80,17 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const first = await account("registration");
     reg = await register("byok", { accountId: first.accountId, config: aws(1), nickname: "prod key", activationDate: PAST });
     provider = loadProvider(reg.providerText);
-    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+    console.error = (...args: unknown[]) => {
+      const line = args.map(String).join(" ");
+      logged.push(line);
+      if (line.startsWith("warning: ")) warnings.push(line);
+      else if (line.startsWith("info: ")) infos.push(line.slice("info: ".length));
+      else originalError(...args);
+    };
   });
 
   after(async () => {
-    console.warn = originalWarn;
+    console.error = originalError;
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -86,12 +100,14 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
   beforeEach(() => {
     warnings.length = 0;
+    infos.length = 0;
+    logged.length = 0;
   });
 
   it("registers under its own type token with the inputs, and a provider text that captures only module paths", () => {
     expect(reg.type).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
     expect(BYOK_CONFIGURATION_TOKEN).to.equal(reg.type);
-    expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "nickname"]);
+    expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "forceRevertOnDelete", "nickname"]);
     expect(reg.inputs.adoptExisting).to.equal(false);
     expect(reg.providerText).to.match(/^exports\.handler = /);
     expect(reg.providerText).to.include("dynamic-providers/operations.ts");
@@ -125,7 +141,11 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
     const state = { ...outs, __provider: reg.providerText };
     const read = keep(await provider.read(a.accountId, state));
-    expect(read).to.deep.equal({ id: a.accountId, props: outs, inputs: { accountId: a.accountId, config: aws(1), nickname: "prod key", activationDate: PAST, adoptExisting: false } });
+    expect(read).to.deep.equal({
+      id: a.accountId,
+      props: outs,
+      inputs: { accountId: a.accountId, config: aws(1), nickname: "prod key", activationDate: PAST, adoptExisting: false, forceRevertOnDelete: false },
+    });
 
     expect(await provider.diff(a.accountId, state, news)).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
     const renamed = { ...news, nickname: "renamed" };
@@ -159,9 +179,18 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const opened = await a.client.decryptContent(a.accountId, sealed.ciphertext);
     expect(Buffer.from(opened.plaintext, "base64").toString()).to.equal("under byok");
 
+    infos.length = 0;
     await provider.delete(a.accountId, { ...put, __provider: reg.providerText });
+    expect(infos).to.deep.equal([
+      `ByokConfiguration ${a.accountId}: reverting to platform-managed keys: re-wrapping the account's data keys under the platform key`,
+      `ByokConfiguration ${a.accountId}: the account had no BYOK configuration: nothing to revert`,
+    ]);
     expect(await provider.read(a.accountId, put), "a deleted configuration reads as gone").to.deep.equal({});
-    expect(warnings).to.deep.equal([]);
+    // Only the first check (a new resource) speaks of the PAST activation date; later ones see it unchanged.
+    expect(warnings).to.deep.equal([
+      pastNotice(a.accountId),
+      `warning: ByokConfiguration ${a.accountId}: the account has no BYOK configuration on the platform any more (reverted outside Pulumi); "pulumi up" registers it again`,
+    ]);
   });
 
   it("adopts an identical configuration without writing, refuses a different one naming it, and takes it over with adoptExisting", async () => {
@@ -195,14 +224,14 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const checked = keep(await provider.check({}, news));
     expect(checked.failures).to.deep.equal([
       {
-        property: "config.aws.keyArn",
-        reason: `kms:GenerateDataKey: kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
+        property: "",
+        reason: `config.aws.keyArn: kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
       },
     ]);
     const message = await failing(provider.create(news));
     expect(message).to.equal(
       `ByokConfiguration ${a.accountId}: the platform refused AWS KMS key ${keyArn(5)} (role ${ROLE}); nothing was stored:\n` +
-        `  kms:GenerateDataKey: kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
+        `  kms:GenerateDataKey denied for role ${ROLE} — the role policy must allow it with kms:EncryptionContext:tenant_id = ${a.accountId}`,
     );
     expect(await a.client.getByok(a.accountId)).to.equal(undefined);
     kms.heal(keyArn(5));
@@ -212,7 +241,13 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const a = await account("schema");
     const before = (await a.client.listEvents(a.accountId)).events.length;
     const bad = keep(await provider.check({}, inputsFor(a.accountId, { provider: "aws", aws: { keyArn: "alias/ekm", roleArn: ROLE } })));
-    expect(bad.failures?.map((f) => f.property)).to.deep.equal(["config.aws.keyArn"]);
+    expect(bad.failures).to.deep.equal([
+      {
+        property: "",
+        reason:
+          'config.aws.keyArn must be a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key UUID or mrk-id>, e.g. arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab; received "alias/ekm"',
+      },
+    ]);
     const renamed = keep(await provider.check(inputsFor(a.accountId, aws(6)), inputsFor(a.accountId, aws(6), { nickname: "renamed" })));
     expect(renamed.failures).to.deep.equal([]);
     expect((await a.client.listEvents(a.accountId)).events.length, "no dry run happened").to.equal(before);
@@ -224,8 +259,9 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const news = inputsFor("acct-aaaa1111", aws(6));
     const unreachable = keep(await provider.check({}, news));
     expect(unreachable.failures).to.deep.equal([]);
-    expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(
+    expect(warnings).to.have.length(2);
+    expect(warnings[0]).to.equal(pastNotice("acct-aaaa1111"));
+    expect(warnings[1]).to.match(
       new RegExp(`^warning: ByokConfiguration acct-aaaa1111: could not dry-run the key validation on the platform at http://127\\.0\\.0\\.1:${port} \\(network_error\\): could not reach http://127\\.0\\.0\\.1:${port}: .+; the platform validates the key again when it is registered$`),
     );
 
@@ -234,6 +270,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const unconfigured = keep(await provider.check({}, news));
     expect(unconfigured.failures).to.deep.equal([]);
     expect(warnings).to.deep.equal([
+      pastNotice("acct-aaaa1111"),
       'warning: ByokConfiguration acct-aaaa1111: the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set EKM_PLATFORM_URL; ' +
         "skipped the dry-run validation of the key (the platform validates it when it is registered)",
     ]);
@@ -276,7 +313,10 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     expect(sealed.keySource).to.equal("platform");
     const degraded = keep(await provider.read(a.accountId, restored));
     expect(degraded.props).to.include({ status: "degraded", effectiveKeySource: "platform-fallback" });
-    expect(degraded.props?.fallback?.reason).to.equal("kms:GenerateDataKey: kms:GenerateDataKey denied: the key policy no longer allows the role");
+    expect(degraded.props?.fallback?.reason).to.equal("kms:GenerateDataKey denied: the key policy no longer allows the role");
+    expect(warnings.at(-1)).to.equal(
+      `warning: ByokConfiguration ${a.accountId}: status degraded: new content falls back to the platform key since ${degraded.props?.fallback?.since}: kms:GenerateDataKey denied: the key policy no longer allows the role`,
+    );
     kms.heal(keyArn(8));
 
     await a.client.deleteByok(a.accountId);
@@ -344,8 +384,8 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const message = await failing(provider.delete(a.accountId, outs));
     expect(message).to.equal(
       `ByokConfiguration ${a.accountId}: cannot revert to platform-managed keys, so the configuration stays: the customer key no longer unwraps this account's data ` +
-        "(kms:Decrypt: kms:Decrypt denied: the key is disabled); 1 data keys protecting 1 messages would become unreadable. " +
-        "Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss",
+        "(kms:Decrypt denied: the key is disabled); 1 data keys protecting 1 messages would become unreadable. " +
+        'Restore access to the key and retry. To revert anyway and give up that data, set forceRevertOnDelete: true on the resource, run "pulumi up", then destroy again',
     );
     expect((await a.client.getKeyManagement(a.accountId)).mode, "the configuration stays").to.equal("byok");
     kms.heal(keyArn(9));

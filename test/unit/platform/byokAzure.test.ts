@@ -191,7 +191,7 @@ describe("platform: BYOK on Azure Key Vault (in-process fake vault: a unit test,
         const state = await client.getKeyManagement(accountId);
         expect(state.effectiveKeySource).to.equal("platform-fallback");
         expect(state.byok!.status).to.equal("degraded");
-        expect(state.fallback!.reason).to.equal("keyvault:GetKey: keyvault:GetKey failed: vault 127.0.0.1:58443 is unavailable (503 ServiceUnavailable) — retry later");
+        expect(state.fallback!.reason).to.equal("keyvault:GetKey failed: vault 127.0.0.1:58443 is unavailable (503 ServiceUnavailable) — retry later");
 
         const err = await failure(client.decryptContent(accountId, byokCt.ciphertext));
         expect(err.status).to.equal(424);
