@@ -68,6 +68,12 @@ describe("resolvePlatformSettings", () => {
       message: 'the platform URL must be an http(s) URL such as https://ekm.example.com; received "ekm.example.com" (from ekm:platformUrl or EKM_PLATFORM_URL)',
     },
     {
+      when: "the URL ends in the API version /v1",
+      config: { platformUrl: "https://ekm.example.com/v1/", apiToken: TOKEN },
+      env: {},
+      message: 'the platform URL must be the platform\'s base URL, without the API version: use "https://ekm.example.com" instead of "https://ekm.example.com/v1/" (ekm:platformUrl or EKM_PLATFORM_URL)',
+    },
+    {
       when: "no token is set",
       config: { platformUrl: "https://ekm.example.com" },
       env: {},

@@ -393,6 +393,88 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     expect((await a.client.getKeyManagement(a.accountId)).mode).to.equal("platform-managed");
   });
 
+  it("with forceRevertOnDelete (an in-place update that calls nothing) reverts anyway and logs what became unreadable", async () => {
+    const a = await account("forced");
+    const news = inputsFor(a.accountId, aws(9));
+    const { outs } = await provider.create(news);
+    await a.client.encryptContent(a.accountId, "needs the customer key");
+    kms.break(keyArn(9), "kms:Decrypt", "kms:Decrypt denied: the key is disabled");
+    const forced = { ...news, forceRevertOnDelete: true };
+    const state = { ...outs, __provider: reg.providerText };
+    expect(await provider.diff(a.accountId, state, forced)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const events = (await a.client.listEvents(a.accountId)).events.length;
+    const updated = keep(await provider.update(a.accountId, state, forced)).outs;
+    expect(updated.forceRevertOnDelete).to.equal(true);
+    expect((await a.client.listEvents(a.accountId)).events.length, "the update wrote nothing to the platform").to.equal(events);
+
+    infos.length = 0;
+    warnings.length = 0;
+    await provider.delete(a.accountId, { ...updated, __provider: reg.providerText });
+    expect((await a.client.getKeyManagement(a.accountId)).mode).to.equal("platform-managed");
+    expect(infos).to.deep.equal([
+      `ByokConfiguration ${a.accountId}: reverting to platform-managed keys: re-wrapping the account's data keys under the platform key (forceRevertOnDelete: data keys the customer key no longer unwraps are given up)`,
+      `ByokConfiguration ${a.accountId}: reverted to platform-managed keys: re-wrapped 0 data keys under the platform key`,
+    ]);
+    expect(warnings).to.deep.equal([`warning: ByokConfiguration ${a.accountId}: 1 data key (1 message) could not be re-wrapped and is now unreadable`]);
+    kms.heal(keyArn(9));
+  });
+
+  it("fails check of an accountId change when the token cannot reach the old account, before anything is created", async () => {
+    const old = await account("replaced-old");
+    const { outs } = await provider.create(inputsFor(old.accountId, aws(1)));
+    const next = await account("replaced-new");
+    const checked = keep(await provider.check({ ...outs, __provider: reg.providerText }, inputsFor(next.accountId, aws(2))));
+    expect(checked.failures).to.deep.equal([
+      {
+        property: "accountId",
+        reason:
+          `changing the account from ${old.accountId} replaces the resource: ${next.accountId} is registered first, then ${old.accountId} is reverted to platform-managed keys, ` +
+          `but this API token cannot reach ${old.accountId} (404 not_found), so ${old.accountId} would stay on BYOK. Run it with a token that reaches both accounts ` +
+          `(the platform admin token in EKM_API_TOKEN or ekm:apiToken), or first run "pulumi destroy" with ${old.accountId}'s token and then "pulumi up" with ${next.accountId}'s`,
+      },
+    ]);
+    expect((await next.client.getKeyManagement(next.accountId)).byok, "nothing was registered").to.equal(null);
+
+    useEnv({ EKM_PLATFORM_URL: tp.url, EKM_API_TOKEN: tp.adminToken });
+    expect((await provider.check({ ...outs, __provider: reg.providerText }, inputsFor(next.accountId, aws(2)))).failures, "the admin token reaches both").to.deep.equal([]);
+  });
+
+  it("names a platform URL ending in /v1, or one with a wrong path, as a wrong URL with the fix instead of a missing account or configuration", async () => {
+    const a = await account("wrong-url");
+    const { outs } = await provider.create(inputsFor(a.accountId, aws(3)));
+    useEnv({ EKM_PLATFORM_URL: `${tp.url}/v1`, EKM_API_TOKEN: a.token });
+    expect(await failing(provider.read(a.accountId, outs))).to.equal(
+      `the platform URL must be the platform's base URL, without the API version: use "${tp.url}" instead of "${tp.url}/v1" (ekm:platformUrl or EKM_PLATFORM_URL)`,
+    );
+    useEnv({ EKM_PLATFORM_URL: `${tp.url}/ekm`, EKM_API_TOKEN: a.token });
+    const fix = "set ekm:platformUrl (or EKM_PLATFORM_URL) to the platform's base URL, e.g. https://ekm.example.com, without /v1 or any API path";
+    expect(await failing(provider.read(a.accountId, outs))).to.equal(
+      `the platform URL ${tp.url}/ekm is wrong: the server there knows no GET /v1/accounts/${a.accountId}/key-management route (404 no route), so the URL carries an extra path; ${fix}`,
+    );
+    expect(await failing(provider.update(a.accountId, outs, inputsFor(a.accountId, aws(3), { nickname: "renamed" })))).to.match(/^the platform URL \S+\/ekm is wrong: /);
+    const checked = await provider.check({}, inputsFor("acct-bbbb2222", aws(3)));
+    expect(checked.failures?.map((f) => f.property)).to.deep.equal([""]);
+    expect(checked.failures?.[0].reason).to.match(/^the platform URL \S+\/ekm is wrong: the server there knows no POST \/v1\/accounts\/acct-bbbb2222\/key-management\/byok:validate route/);
+  });
+
+  it("logs each validation step of a dry run and of a registration, and an adoption", async () => {
+    const a = await account("steps");
+    const news = inputsFor(a.accountId, aws(4));
+    await provider.check({}, news);
+    expect(infos.map((l) => l.replace(/ — .*/, ""))).to.deep.equal([
+      `ByokConfiguration ${a.accountId}: dry run step 1/4 sts:AssumeRole: ok`,
+      `ByokConfiguration ${a.accountId}: dry run step 2/4 kms:DescribeKey: ok`,
+      `ByokConfiguration ${a.accountId}: dry run step 3/4 kms:GenerateDataKey: ok`,
+      `ByokConfiguration ${a.accountId}: dry run step 4/4 kms:Decrypt: ok`,
+    ]);
+    infos.length = 0;
+    await provider.create(news);
+    expect(infos.map((l) => l.replace(/ — .*/, ""))).to.deep.equal(["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"].map((c, i) => `ByokConfiguration ${a.accountId}: registration step ${i + 1}/4 ${c}: ok`));
+    infos.length = 0;
+    await provider.create(news);
+    expect(infos).to.deep.equal([`ByokConfiguration ${a.accountId}: adopted the account's existing, identical configuration (AWS KMS key ${keyArn(4)} (role ${ROLE})) as it is: nothing was written`]);
+  });
+
   it("replaces a provider-kind change on the same account by deleting first, since creating first collides", async () => {
     const a = await account("kind");
     const awsInputs = inputsFor(a.accountId, aws(6));
