@@ -19,6 +19,8 @@ const registration = new ByokConfiguration("byok", {
   nickname: config.get("nickname") ?? "Production BYOK key",
   activationDate: config.get("activationDate") ?? "2026-01-01",
   adoptExisting: config.getBoolean("adoptExisting") ?? false,
+  // Only when the key is gone for good: lets destroy revert anyway, giving up the data it alone unwraps.
+  forceRevertOnDelete: config.getBoolean("forceRevertOnDelete") ?? false,
 });
 
 export const accountId = registration.accountId;

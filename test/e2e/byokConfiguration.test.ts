@@ -176,6 +176,16 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
     ok(r);
     expect(calls.putByok, "one registration").to.equal(1);
     expect(calls.deleteByok ?? 0).to.equal(0);
+    // Progress and warnings reach the CLI as diagnostics (the provider logs through the engine).
+    const years = Math.floor((Date.now() - Date.parse(ACTIVE_SINCE)) / (365 * 24 * 3600 * 1000));
+    expect(r.stdout, transcriptOf(r)).to.include(
+      `warning: ByokConfiguration ${A.accountId}: activationDate ${ACTIVE_SINCE} is more than ${years} years in the past: the key protects new content as soon as it is registered; if you meant a later date, correct the year`,
+    );
+    for (const [i, step] of ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"].entries()) {
+      expect(r.stdout, transcriptOf(r)).to.include(`ByokConfiguration ${A.accountId}: dry run step ${i + 1}/4 ${step}: ok — `);
+      expect(r.stdout, transcriptOf(r)).to.include(`ByokConfiguration ${A.accountId}: registration step ${i + 1}/4 ${step}: ok — `);
+    }
+    expect(r.stdout).not.to.contain("[runtime]");
 
     const outputs = await stackOutputs(project, SECRET_STACK);
     expect(outputs).to.deep.include({ accountId: A.accountId, nickname: "prod key", status: "active", effectiveKeySource: "byok" });
@@ -262,6 +272,18 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
     exports.push({ where: `stack export ${ENV_STACK} (after up)`, text: (await pulumiOk(project, ["stack", "export"], { stack: ENV_STACK })).stdout });
 
     await setConfig(project, ENV_STACK, { accountId: B2.accountId, keyArn: B2.customer.keyArn, roleArn: B2.customer.roleArn });
+    // With the new account's own token the old account could not be reverted: preview says so, before anything is created.
+    tokens.push(B2.token);
+    const refused = await counted("preview (accountId, new account's token)", () => runPulumi(project, ["preview"], { stack: ENV_STACK, env: { ...envStack, EKM_API_TOKEN: B2.token } }));
+    expect(refused.r.code, transcriptOf(refused.r)).not.to.equal(0);
+    expect(refused.r.stdout, transcriptOf(refused.r)).to.include(
+      `error: ${BYOK_CONFIGURATION_TOKEN} resource 'byok': property accountId value {${B2.accountId}} has a problem: changing the account from ${B1.accountId} replaces the resource: ` +
+        `${B2.accountId} is registered first, then ${B1.accountId} is reverted to platform-managed keys, but this API token cannot reach ${B1.accountId} (404 not_found), so ${B1.accountId} would stay on BYOK. ` +
+        `Run it with a token that reaches both accounts (the platform admin token in EKM_API_TOKEN or ekm:apiToken), or first run "pulumi destroy" with ${B1.accountId}'s token and then "pulumi up" with ${B2.accountId}'s`,
+    );
+    expect(refused.calls.putByok ?? 0).to.equal(0);
+    expect((await state(B2.accountId)).byok, "nothing was created").to.equal(null);
+
     const { r, preview } = await previewJson(ENV_STACK, [], envStack);
     ok(r);
     expect(byokOps(preview)).to.deep.equal(["replace"]);
@@ -334,6 +356,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
           expect(line).to.match(c.message);
           callReport.push(`  ↳ ${line!.trim()}`);
           expect(out).to.include(c.property);
+          expect(out, "a nested property is named in the reason, never shown as value {<nil>}").not.to.contain("<nil>");
           expect(out).to.include(BYOK_CONFIGURATION_TOKEN);
           expect(calls.validateByok, "the dry run ran on the platform").to.equal(1);
           expect(calls.putByok ?? 0).to.equal(0);
@@ -347,20 +370,43 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
     }
   }
 
+  it("destroy refuses while the key cannot unwrap the data; forceRevertOnDelete reverts anyway and logs the loss", async () => {
+    await A.client.encryptContent(A.accountId, "written under the customer key");
+    await A.customer.kms.send(new DisableKeyCommand({ KeyId: A.customer.keyId }));
+    const refused = await counted("destroy (key disabled)", () => runPulumi(project, ["destroy", "--yes"], { stack: SECRET_STACK }));
+    expect(refused.r.code, transcriptOf(refused.r)).not.to.equal(0);
+    expect(refused.r.stdout, transcriptOf(refused.r)).to.match(
+      /ByokConfiguration acct-\S+: cannot revert to platform-managed keys, so the configuration stays: the customer key no longer unwraps this account's data \(kms:Decrypt[^)]*\); (\d+) data keys protecting (\d+) messages would become unreadable\. Restore access to the key and retry\. To revert anyway and give up that data, set forceRevertOnDelete: true on the resource, run "pulumi up", then destroy again/,
+    );
+    expect((await state(A.accountId)).mode, "the configuration stays").to.equal("byok");
+
+    await setConfig(project, SECRET_STACK, { forceRevertOnDelete: "true" });
+    const flagged = await counted("up (forceRevertOnDelete: update)", () => runPulumi(project, ["up", "--yes"], { stack: SECRET_STACK }));
+    ok(flagged.r);
+    expect(flagged.r.stdout).to.include("[diff: ~forceRevertOnDelete]");
+    expect(flagged.calls.putByok ?? 0, "the flag writes nothing to the platform").to.equal(0);
+    expect(flagged.calls.patchByok ?? 0).to.equal(0);
+
+    const forced = await counted("destroy (forced)", () => runPulumi(project, ["destroy", "--yes"], { stack: SECRET_STACK }));
+    ok(forced.r);
+    expect(forced.calls).to.include({ deleteByok: 1 });
+    expect(forced.r.stdout).to.include(`ByokConfiguration ${A.accountId}: reverting to platform-managed keys: re-wrapping the account's data keys under the platform key (forceRevertOnDelete: data keys the customer key no longer unwraps are given up)`);
+    expect(forced.r.stdout).to.match(new RegExp(`warning: ByokConfiguration ${A.accountId}: \\d+ data keys? \\(\\d+ messages?\\) could not be re-wrapped and (is|are) now unreadable`));
+    expect(await state(A.accountId)).to.deep.include({ mode: "platform-managed", effectiveKeySource: "platform", byok: null });
+  });
+
   it("destroy: each account is back to platform-managed keys", async () => {
-    const a = await counted("destroy (secret config)", () => runPulumi(project, ["destroy", "--yes"], { stack: SECRET_STACK }));
-    ok(a.r);
-    expect(a.calls).to.include({ deleteByok: 1 });
     expect(await state(A.accountId)).to.deep.include({ mode: "platform-managed", effectiveKeySource: "platform", byok: null });
 
     const b = await counted("destroy (env token)", () => runPulumi(project, ["destroy", "--yes"], { stack: ENV_STACK, env: envStack }));
     ok(b.r);
     expect(b.calls).to.include({ deleteByok: 1 });
+    expect(b.r.stdout).to.match(new RegExp(`ByokConfiguration ${B2.accountId}: reverted to platform-managed keys: re-wrapped \\d+ data keys? under the platform key`));
     expect(await state(B2.accountId)).to.deep.include({ mode: "platform-managed", effectiveKeySource: "platform", byok: null });
     expect(await state(B1.accountId)).to.deep.include({ mode: "platform-managed", byok: null });
 
     const events = (await A.client.listEvents(A.accountId, { limit: 500 })).events.map((e) => e.type);
-    expect(events.filter((t) => t.startsWith("byok.")).at(-1), "the revert is the last BYOK event").to.equal("byok.reverted");
+    expect(events.filter((t) => t.startsWith("byok.")).slice(-2), "the forced revert is the last BYOK event").to.deep.equal(["byok.data-unreadable", "byok.reverted"]);
   });
 
   it("no token in the exported state, the backend's files, the CLI's output or the platform's logs", async () => {
