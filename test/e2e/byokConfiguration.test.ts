@@ -350,8 +350,8 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
         try {
           expect(r.code, transcriptOf(r)).not.to.equal(0);
           const out = `${r.stdout}\n${r.stderr}`;
-          // The engine prints each check failure as "<property>: <reason>" under the resource.
-          const line = out.split("\n").find((l) => l.includes(`${c.check}:`));
+          // The engine prints each check failure under the resource; a nested property leads the reason.
+          const line = out.split("\n").find((l) => l.includes(`error: ${BYOK_CONFIGURATION_TOKEN} resource 'byok' has a problem: ${c.property}: `) && l.includes(c.check));
           expect(line, `a line naming ${c.check}\n${transcriptOf(r)}`).to.be.a("string");
           expect(line).to.match(c.message);
           callReport.push(`  ↳ ${line!.trim()}`);

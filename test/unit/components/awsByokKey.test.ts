@@ -258,8 +258,10 @@ describe("aws.ByokKey", () => {
     expect(() => new ByokKey("prod", { accountId: ACCOUNT, trust: TRUST, key: { rotationPeriodInDays: 30 } }))
       .to.throw(pulumi.ResourceError)
       .with.property("message", "key.rotationPeriodInDays must be an integer from 90 to 2560 (KMS rotation period; 90 matches the platform's own rotation); received 30");
+    // hideStack: the CLI prints the message attached to the component, not util.inspect of the error and its resource.
+    expect(() => new ByokKey("prod2", { accountId: ACCOUNT, trust: TRUST, key: { rotationPeriodInDays: 30 } })).to.throw(pulumi.ResourceError).with.property("hideStack", true);
     await waitForRegistrations();
-    expect(recorded(mocks).all.map((r) => r.type)).to.deep.equal(["ekm:aws:ByokKey"]);
+    expect(recorded(mocks).all.map((r) => r.type)).to.deep.equal(["ekm:aws:ByokKey", "ekm:aws:ByokKey"]);
   });
 
   it("rejects the accountId when an Output resolves to an invalid value", async () => {
