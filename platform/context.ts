@@ -1,5 +1,5 @@
 /** What every platform service shares: the store, the clock, the keyring, settings and the log. */
-import type { CustomerKey } from "../sdk/kms/types";
+import type { CustomerKey } from "./customer-keys/types";
 import type { Clock } from "./clock";
 import type { CacheBounds } from "./content/dataKeyCache";
 import type { PlatformKeyring } from "./platformKeyring";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { activationDateMs, type ByokConfiguration, type PatchByokRequest, type PutByokRequest, type Validation, type ValidationPhase } from "../../sdk/schemas";
-import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
+import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { iso } from "../clock";
 import type { PlatformContext } from "../context";
 import { ApiError } from "../errors";

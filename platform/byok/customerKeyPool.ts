@@ -3,7 +3,7 @@
  * assumed-role credentials and connections are reused, and data keys wrapped under an earlier
  * configuration are still unwrapped with the configuration that wrapped them.
  */
-import type { CustomerKey } from "../../sdk/kms/types";
+import type { CustomerKey } from "../customer-keys/types";
 import type { PlatformContext } from "../context";
 import { accountById } from "../store/accounts";
 import type { ByokRecord } from "../store/byokConfigs";

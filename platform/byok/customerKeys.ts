@@ -2,9 +2,9 @@
  * The production customer-key factory: AWS KMS through an assumed role, Azure Key Vault as the
  * platform's multi-tenant application (client ID and secret from the settings).
  */
-import type { AwsCustomerKeyOptions } from "../../sdk/kms/aws";
-import type { AzureCustomerKeyOptions } from "../../sdk/kms/azure";
-import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
+import type { AwsCustomerKeyOptions } from "../customer-keys/aws";
+import type { AzureCustomerKeyOptions } from "../customer-keys/azure";
+import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { isKeyVaultHost, type AzureKeyReference } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
 import { ApiError } from "../errors";
@@ -21,7 +21,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
   return (accountId, record, trust) => {
     if (record.provider === "aws") {
       // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
-      const { createAwsCustomerKey } = require("../../sdk/kms/aws") as typeof import("../../sdk/kms/aws");
+      const { createAwsCustomerKey } = require("../customer-keys/aws") as typeof import("../customer-keys/aws");
       const ref = record.reference as { keyArn: string; roleArn: string };
       return createAwsCustomerKey({
         accountId,
@@ -43,7 +43,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
       throw err;
     }
     // Required lazily so the platform starts without loading the Azure SDK until BYOK is used.
-    const { createAzureCustomerKey } = require("../../sdk/kms/azure") as typeof import("../../sdk/kms/azure");
+    const { createAzureCustomerKey } = require("../customer-keys/azure") as typeof import("../customer-keys/azure");
     return createAzureCustomerKey({
       accountId,
       vaultUrl: ref.vaultUrl,

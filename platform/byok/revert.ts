@@ -5,7 +5,7 @@
  * are platform-wrapped already). The configuration goes only when nothing is left.
  */
 import type { DeleteByokResponse } from "../../sdk/schemas";
-import { CustomerKeyError } from "../../sdk/kms/types";
+import { CustomerKeyError } from "../customer-keys/types";
 import type { PlatformContext } from "../context";
 import type { Envelope } from "../content/envelope";
 import { wrapUnderPlatform } from "../content/platformWrap";

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { KeySource } from "../../sdk/schemas";
-import { CustomerKeyError } from "../../sdk/kms/types";
+import { CustomerKeyError } from "../customer-keys/types";
 import type { ByokService } from "../byok/byokService";
 import { wrapConfigKey } from "../byok/customerKeyPool";
 import type { PlatformContext } from "../context";

@@ -39,7 +39,7 @@
 import { constants, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import * as net from "node:net";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import type { AzureHttpClient, AzurePipelineRequest, AzurePipelineResponse } from "../../sdk/kms/azure";
+import type { AzureHttpClient, AzurePipelineRequest, AzurePipelineResponse } from "../../platform/customer-keys/azure";
 
 /** The resource Key Vault names in its challenge (public cloud). */
 export const KEY_VAULT_RESOURCE = "https://vault.azure.net";

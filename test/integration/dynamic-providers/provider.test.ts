@@ -1,5 +1,5 @@
 // The ByokConfiguration provider with a real AWS customer key: the platform validates, wraps and
-// re-wraps with the real AWS path (sdk/kms/aws) against moto (KMS, STS, IAM wire protocol).
+// re-wraps with the real AWS path (platform/customer-keys/aws) against moto (KMS, STS, IAM wire protocol).
 //
 // Part 1 loads the provider serialized from TypeScript source with require-from-string, in this
 // process. Part 2 runs it where the engine runs it: a program process compiled from dist/

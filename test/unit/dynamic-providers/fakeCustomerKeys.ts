@@ -3,7 +3,7 @@
 // integration test (test/integration/dynamic-providers) uses the real AWS path against moto.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { ValidationCheck } from "../../../sdk/schemas";
-import { CustomerKeyError, type CustomerKey } from "../../../sdk/kms/types";
+import { CustomerKeyError, type CustomerKey } from "../../../platform/customer-keys/types";
 import type { CustomerKeyFactory } from "../../../platform";
 
 const AWS_STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];

@@ -10,7 +10,7 @@ import { freePort } from "../../support/ports";
 import { FakeKms } from "./fakeCustomerKeys";
 import { loadProvider, register, type Registered } from "./serialized";
 import { rejection } from "../../support/rejection";
-import { CustomerKeyError } from "../../../sdk/kms/types";
+import { CustomerKeyError } from "../../../platform/customer-keys/types";
 
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";
 const keyArn = (n: number) => `arn:aws:kms:us-east-1:111122223333:key/${String(n).padStart(8, "0")}-12ab-34cd-56ef-1234567890ab`;

@@ -14,7 +14,7 @@
  */
 import type { KeyClientOptions } from "@azure/keyvault-keys";
 import type { TokenCredential } from "@azure/identity";
-import { isKeyVaultHost, quote, vaultUrlProblem } from "../../schemas/formats";
+import { isKeyVaultHost, quote, vaultUrlProblem } from "../../../sdk/schemas/formats";
 
 /** The HTTP client of the Azure SDK pipeline (`KeyClientOptions.httpClient`); tests route requests in process with it. */
 export type AzureHttpClient = NonNullable<KeyClientOptions["httpClient"]>;

@@ -14,8 +14,8 @@
 import { validationChain } from "../chain";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
-import type { ValidationCheck } from "../../schemas";
-import { quote } from "../../schemas/formats";
+import type { ValidationCheck } from "../../../sdk/schemas";
+import { quote } from "../../../sdk/schemas/formats";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 import type { AzureKeySession } from "./customerKey";
 import { mapAzureError, setAttributesCommand } from "./errors";

@@ -2,9 +2,9 @@
 // chain, the modulus size, the options' resolution, the cloud's authority and the call counter's names.
 import { expect } from "chai";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
-import { operationOf } from "../../../sdk/kms/azure/customerKey";
-import { authorityHostFor, resolveAzureCustomerKeyOptions, type AzureCustomerKeyOptions, type AzurePipelineRequest } from "../../../sdk/kms/azure/options";
-import { keyProblems, modulusBits, recoveryLevelProblem, type KeyProblem } from "../../../sdk/kms/azure/validate";
+import { operationOf } from "../../../../platform/customer-keys/azure/customerKey";
+import { authorityHostFor, resolveAzureCustomerKeyOptions, type AzureCustomerKeyOptions, type AzurePipelineRequest } from "../../../../platform/customer-keys/azure/options";
+import { keyProblems, modulusBits, recoveryLevelProblem, type KeyProblem } from "../../../../platform/customer-keys/azure/validate";
 
 const VAULT = "https://contoso-byok.vault.azure.net/";
 const VERSION = "0123456789abcdef0123456789abcdef";

@@ -4,7 +4,7 @@
  * the role cannot be assumed or the key is disabled). Also the socket error codes that mean
  * "the key service is unreachable" for both clouds.
  */
-import type { ValidationCheck } from "../schemas";
+import type { ValidationCheck } from "../../sdk/schemas";
 
 /** Socket-level failures: the customer's key service is unreachable (the platform falls back). */
 export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);

@@ -3,7 +3,7 @@
  * chain, data keys wrapped by the key, and unwrapping. AWS (`./aws`) and Azure (`./azure`)
  * implement it; the platform's envelope encryption, fallback and revert use only this.
  */
-import type { ValidationCheck } from "../schemas";
+import type { ValidationCheck } from "../../sdk/schemas";
 
 /** A fresh data key: the plaintext (kept in memory only) and the same key wrapped by the customer key. */
 export interface WrappedDataKey {

@@ -25,7 +25,7 @@ import * as https from "node:https";
 import * as tls from "node:tls";
 import { CryptographyClient, KeyClient, type KeyClientOptions, type KeyVaultKey } from "@azure/keyvault-keys";
 import type { TokenCredential } from "@azure/identity";
-import { quote } from "../../schemas/formats";
+import { quote } from "../../../sdk/schemas/formats";
 import { CustomerKeyError, type CustomerKey, type WrappedDataKey } from "../types";
 import { mapAzureError, type AzureAction } from "./errors";
 import {

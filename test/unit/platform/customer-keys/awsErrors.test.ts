@@ -11,8 +11,8 @@ import {
   NotFoundException,
 } from "@aws-sdk/client-kms";
 import { ExpiredTokenException, RegionDisabledException, STSServiceException } from "@aws-sdk/client-sts";
-import { mapAwsError, type AwsAction, type AwsErrorContext } from "../../../sdk/kms/aws/errors";
-import { CustomerKeyError, type CustomerKeyErrorKind } from "../../../sdk/kms/types";
+import { mapAwsError, type AwsAction, type AwsErrorContext } from "../../../../platform/customer-keys/aws/errors";
+import { CustomerKeyError, type CustomerKeyErrorKind } from "../../../../platform/customer-keys/types";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";

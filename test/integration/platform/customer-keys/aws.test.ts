@@ -18,11 +18,11 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
-import { createAwsCustomerKey, type AwsCustomerKeyOptions, type AwsService } from "../../../sdk/kms/aws";
-import { CustomerKeyError } from "../../../sdk/kms/types";
-import { motoClientConfig, motoReset, startMoto, type MotoServer } from "../../support/moto";
-import { provisionCustomer, type Customer } from "../../support/awsCustomer";
-import { rejection as rejectionOf } from "../../support/rejection";
+import { createAwsCustomerKey, type AwsCustomerKeyOptions, type AwsService } from "../../../../platform/customer-keys/aws";
+import { CustomerKeyError } from "../../../../platform/customer-keys/types";
+import { motoClientConfig, motoReset, startMoto, type MotoServer } from "../../../support/moto";
+import { provisionCustomer, type Customer } from "../../../support/awsCustomer";
+import { rejection as rejectionOf } from "../../../support/rejection";
 
 const PLATFORM_PRINCIPAL = "arn:aws:iam::999988887777:role/ekm-platform";
 const STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];

@@ -1,7 +1,7 @@
 // The pure checks of the AWS validation chain: DescribeKey metadata and the local-platform trust-policy inspection.
 import { expect } from "chai";
 import type { KeyMetadata } from "@aws-sdk/client-kms";
-import { checkTrustPolicy, keyMetadataProblems, type TrustExpectation } from "../../../sdk/kms/aws/validate";
+import { checkTrustPolicy, keyMetadataProblems, type TrustExpectation } from "../../../../platform/customer-keys/aws/validate";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";

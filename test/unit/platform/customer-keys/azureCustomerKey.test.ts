@@ -7,9 +7,9 @@ import { expect } from "chai";
 import * as https from "node:https";
 import * as tls from "node:tls";
 import { KeyClient } from "@azure/keyvault-keys";
-import { createAzureCustomerKey, type AzureCustomerKeyOptions } from "../../../sdk/kms/azure";
-import { CustomerKeyError, type CustomerKey } from "../../../sdk/kms/types";
-import { FakeKeyVault, KEY_VAULT_SCOPE, networkTripwire } from "../../support/fakeKeyVault";
+import { createAzureCustomerKey, type AzureCustomerKeyOptions } from "../../../../platform/customer-keys/azure";
+import { CustomerKeyError, type CustomerKey } from "../../../../platform/customer-keys/types";
+import { FakeKeyVault, KEY_VAULT_SCOPE, networkTripwire } from "../../../support/fakeKeyVault";
 
 const APP = "11111111-2222-3333-4444-555555555555";
 const SECRET = "fake-client-secret~0123456789.abcdefghij";

@@ -16,7 +16,7 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { KMS_KEY_ARN_PATTERN, quote } from "../../schemas/formats";
+import { KMS_KEY_ARN_PATTERN, quote } from "../../../sdk/schemas/formats";
 import { CustomerKeyError, type CustomerKey, type WrappedDataKey } from "../types";
 import { arnRegion, awsErrorCode, mapAwsError, type AwsAction } from "./errors";
 import {

@@ -8,7 +8,7 @@
  * `getEndpointUrlConfig` in `@smithy/core` endpoints), which is how tests point it at moto.
  */
 import type { STSClientConfig } from "@aws-sdk/client-sts";
-import { IAM_ROLE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, kmsKeyArnProblem, quote, roleArnProblem } from "../../schemas/formats";
+import { IAM_ROLE_ARN_PATTERN, KMS_KEY_ARN_PATTERN, kmsKeyArnProblem, quote, roleArnProblem } from "../../../sdk/schemas/formats";
 
 /** The AWS services the platform calls for a customer key. */
 export type AwsService = "sts" | "kms" | "iam";

@@ -1,8 +1,8 @@
 // mapAzureError: every Azure failure the platform meets becomes a CustomerKeyError with a kind and an exact, actionable message.
 import { expect } from "chai";
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from "@azure/identity";
-import { deniedDataAction, keyIdParts, mapAzureError, type AzureAction, type AzureErrorContext } from "../../../sdk/kms/azure/errors";
-import { CustomerKeyError, type CustomerKeyErrorKind } from "../../../sdk/kms/types";
+import { deniedDataAction, keyIdParts, mapAzureError, type AzureAction, type AzureErrorContext } from "../../../../platform/customer-keys/azure/errors";
+import { CustomerKeyError, type CustomerKeyErrorKind } from "../../../../platform/customer-keys/types";
 
 const VAULT = "https://contoso-byok.vault.azure.net/";
 const KEY = `${VAULT}keys/ekm-key/0123456789abcdef0123456789abcdef`;

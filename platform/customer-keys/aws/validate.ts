@@ -12,7 +12,7 @@
 import { validationChain } from "../chain";
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, type KeyMetadata } from "@aws-sdk/client-kms";
 import { timingSafeEqual } from "node:crypto";
-import type { ValidationCheck } from "../../schemas";
+import type { ValidationCheck } from "../../../sdk/schemas";
 import { CustomerKeyError } from "../types";
 import type { AwsKeySession } from "./customerKey";
 import { arnRegion, awsErrorCode, mapAwsError, principalLabel } from "./errors";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkKeyUsePolicy } from "../../../sdk/kms/aws";
+import { checkKeyUsePolicy } from "../../../../platform/customer-keys/aws";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ROLE = "arn:aws:iam::111122223333:role/ekm";
