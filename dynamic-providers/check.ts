@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
 import { AccountId, ActivationDate, AwsKeyReference, AzureKeyReference, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
+import { VALIDATION_STEP_FIELD } from "../sdk/contract/validation";
 import { sameKey } from "./diff";
 import { isUnknown, type PropertyBag } from "./types";
 
@@ -102,18 +103,16 @@ export function needsDryRun(olds: PropertyBag, request: NonNullable<CheckOutcome
   return olds.accountId !== request.accountId || !sameKey(olds.config, key);
 }
 
-/** The input a failed validation step points at. */
+/** The input a failed validation step points at (`sdk/contract/validation.ts`); a step this version does not know points at the whole reference. */
 export function checkProperty(step: string, provider: "aws" | "azure"): string {
-  if (provider === "azure") return "config.azure";
-  if (step.startsWith("sts:") || step.startsWith("iam:")) return "config.aws.roleArn";
-  if (step.startsWith("kms:")) return "config.aws.keyArn";
-  return "config.aws";
+  const field: string | undefined = (VALIDATION_STEP_FIELD as Readonly<Record<string, string>>)[step];
+  return field !== undefined && field.startsWith(provider) ? `config.${field}` : `config.${provider}`;
 }
 
 /** The failed steps of a validation, one failure each (`sts:AssumeRole: …`); skipped steps are left out. */
 export function validationFailures(validation: { readonly ok: boolean; readonly checks: readonly ValidationCheck[] }, provider: "aws" | "azure"): CheckFailure[] {
   if (validation.ok) return [];
-  const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
+  const failed = validation.checks.filter((c) => c.status === "failed");
   if (failed.length === 0) {
     return [{ property: "config", reason: "the platform could not validate the key and named no failed step: run pulumi preview again, or look at the platform's events" }];
   }

@@ -15,8 +15,22 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ByokStatus, ValidationCheck } from "../sdk/schemas";
 import { EXAMPLES } from "../sdk/schemas/formats";
+import {
+  AWS_ACTIONS,
+  AWS_VALIDATION_STEPS,
+  AZURE_CLOUDS,
+  AZURE_VALIDATION_STEPS,
+  ENCRYPTION_CONTEXT_KEY,
+  KEY_VAULT_OPERATIONS,
+  RECOVERY_LEVEL_STEP,
+  type AwsValidationStep,
+  type AzureValidationStep,
+} from "../sdk/contract";
 import { fakeDigits, fakeGuid, fakeHex, fakeUpperAlnum } from "./fakes";
 import { startRecording } from "./recorded";
+
+/** The fake Azure is the public cloud. */
+const PUBLIC_VAULT_SUFFIX = AZURE_CLOUDS[0].keyVaultDnsSuffix;
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockResourceResult = pulumi.runtime.MockResourceResult;
@@ -224,7 +238,7 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
           type: "Microsoft.KeyVault/vaults",
           properties: {
             ...properties,
-            vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+            vaultUri: `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/`,
             provisioningState: "Succeeded",
             hsmPoolResourceId: "",
             privateEndpointConnections: [],
@@ -235,7 +249,7 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
     "azure-native:keyvault:Key": ({ name, inputs }, ctx) => {
       const keyName = (inputs.keyName as string | undefined) ?? autoName(name);
       const vaultName = String(inputs.vaultName);
-      const keyUri = `https://${vaultName.toLowerCase()}.vault.azure.net/keys/${keyName}`;
+      const keyUri = `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/keys/${keyName}`;
       const version = fakeHex(`key:${vaultName}/${keyName}`, 32);
       const properties = (inputs.properties ?? {}) as Record<string, unknown>;
       const created = Math.floor(ctx.now().getTime() / 1000);
@@ -276,7 +290,7 @@ function byokConfiguration({ name, inputs }: MockResourceArgs, ctx: MockContext,
   const reference = findKeyReference(inputs);
   const checkedAt = ctx.now().toISOString();
   const checks = options.byok?.checks ?? (reference?.provider === "azure" ? azureChecks() : awsChecks(String(inputs.accountId ?? "")));
-  const ok = checks.every((c) => c.ok);
+  const ok = checks.every((c) => c.status === "ok");
   const accountId = typeof inputs.accountId === "string" ? inputs.accountId : name;
   return {
     id: accountId,
@@ -289,7 +303,7 @@ function byokConfiguration({ name, inputs }: MockResourceArgs, ctx: MockContext,
       createdAt: checkedAt,
       updatedAt: checkedAt,
       platformKeyVersion: "pk-1",
-      fallback: ok ? null : { reason: checks.find((c) => !c.ok)?.message ?? "validation failed", since: checkedAt },
+      fallback: ok ? null : { reason: checks.find((c) => c.status === "failed")?.message ?? "validation failed", since: checkedAt },
     },
   };
 }
@@ -328,7 +342,7 @@ const builtinCalls: Record<string, CallMock> = {
       properties: {
         tenantId: ctx.azure.tenantId,
         sku: { family: "A", name: "premium" },
-        vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+        vaultUri: `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/`,
         enableRbacAuthorization: true,
         enableSoftDelete: true,
         enablePurgeProtection: true,
@@ -356,21 +370,25 @@ function defaultKeyPolicy(ctx: MockContext): string {
   });
 }
 
-/** The checks the platform runs for an AWS key (DESIGN §3): assume the role, describe, then a round trip with the tenant context. */
+/** The checks the platform runs for an AWS key (`sdk/contract/validation.ts`): assume the role, describe, then a round trip with the tenant context. */
 function awsChecks(accountId: string): ValidationCheck[] {
-  return [
-    { name: "sts:AssumeRole", ok: true, message: "assumed the role with the account's external ID" },
-    { name: "kms:DescribeKey", ok: true, message: "the key is enabled, symmetric and usable for ENCRYPT_DECRYPT" },
-    { name: "kms:GenerateDataKey", ok: true, message: `generated a data key with encryption context tenant_id=${accountId}` },
-    { name: "kms:Decrypt", ok: true, message: `decrypted the data key with encryption context tenant_id=${accountId}` },
-  ];
+  const context = `encryption context ${ENCRYPTION_CONTEXT_KEY}=${accountId}`;
+  const messages: Record<AwsValidationStep, string> = {
+    [AWS_ACTIONS.assumeRole]: "assumed the role with the account's external ID",
+    [AWS_ACTIONS.describeKey]: "the key is enabled, symmetric and usable for ENCRYPT_DECRYPT",
+    [AWS_ACTIONS.generateDataKey]: `generated a data key with ${context}`,
+    [AWS_ACTIONS.decrypt]: `decrypted the data key with ${context}`,
+  };
+  return AWS_VALIDATION_STEPS.map((name) => ({ name, status: "ok", message: messages[name] }));
 }
 
-/** The checks the platform runs for an Azure key: read it, then wrap and unwrap with RSA-OAEP-256. */
+/** The checks the platform runs for an Azure key: read it, check its recovery level, then wrap and unwrap with RSA-OAEP-256. */
 function azureChecks(): ValidationCheck[] {
-  return [
-    { name: "keys/read", ok: true, message: "read the key: RSA, enabled, not expired" },
-    { name: "keys/wrapKey", ok: true, message: "wrapped a test key with RSA-OAEP-256" },
-    { name: "keys/unwrapKey", ok: true, message: "unwrapped the test key with RSA-OAEP-256" },
-  ];
+  const messages: Record<AzureValidationStep, string> = {
+    [KEY_VAULT_OPERATIONS.getKey]: "read the key: RSA, enabled, not expired",
+    [RECOVERY_LEVEL_STEP]: "soft delete and purge protection are on (recoveryLevel Recoverable)",
+    [KEY_VAULT_OPERATIONS.wrapKey]: "wrapped a test key with RSA-OAEP-256",
+    [KEY_VAULT_OPERATIONS.unwrapKey]: "unwrapped the test key with RSA-OAEP-256",
+  };
+  return AZURE_VALIDATION_STEPS.map((name) => ({ name, status: "ok", message: messages[name] }));
 }

@@ -18,7 +18,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import type { PutByokRequest } from "../../sdk/schemas/byok";
 import { quote } from "../../sdk/schemas/formats";
-import { BUILTIN_ROLES, builtinRoles, customRoleDefinition, keyOps, parseArmId, roleDefinitionId, type PermissionSet, type RoleStrategy } from "./roles";
+import { builtinRoles, customRoleDefinition, keyOps, parseArmId, roleDefinitionId, type PermissionSet, type RoleStrategy } from "./roles";
 import { AZURE_LIMITS, checkedInput, resourceGroupNameCheck, tenantIdCheck, validateByokKeyArgs } from "./validate";
 
 export type { PermissionSet, RoleStrategy } from "./roles";
@@ -295,11 +295,11 @@ export class ByokKey extends pulumi.ComponentResource {
       const definitionId = pulumi.all([arm, this.roleDefinition.name]).apply(([a, guid]) => roleDefinitionId(a.subscriptionId, guid));
       this.roleAssignments = [assignment("assignment", definitionId, "pulumi-ekm: the platform uses this BYOK key (custom least-privilege role)")];
     } else {
-      this.roleAssignments = builtinRoles(permissionSet).map((guid) =>
+      this.roleAssignments = builtinRoles(permissionSet).map((role) =>
         assignment(
-          BUILTIN_ROLES[guid as keyof typeof BUILTIN_ROLES].replace(/^Key Vault /, "").toLowerCase().replace(/ /g, "-"),
-          arm.apply((a) => roleDefinitionId(a.subscriptionId, guid)),
-          `pulumi-ekm: the platform uses this BYOK key (${BUILTIN_ROLES[guid as keyof typeof BUILTIN_ROLES]})`,
+          role.name.replace(/^Key Vault /, "").toLowerCase().replace(/ /g, "-"),
+          arm.apply((a) => roleDefinitionId(a.subscriptionId, role.id)),
+          `pulumi-ekm: the platform uses this BYOK key (${role.name})`,
         ),
       );
     }

@@ -80,7 +80,7 @@ export class ByokService {
     const running = this.pool
       .build(accountId, { provider: req.provider, reference })
       .validate()
-      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.ok), checks }));
+      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks }));
     this.#recentValidations.set(slot, { at: now, validation: running });
     for (const [k, v] of this.#recentValidations) if (now - v.at >= this.ctx.settings.validationReuseMs) this.#recentValidations.delete(k);
     let validation: Validation;
@@ -91,7 +91,7 @@ export class ByokService {
       throw err;
     }
     if (!validation.ok) this.#recentValidations.delete(slot);
-    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => !c.ok).map((c) => c.name) });
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => c.status === "failed").map((c) => c.name) });
     return validation;
   }
 
@@ -100,7 +100,7 @@ export class ByokService {
     this.#refuseWhileReverting(accountId);
     const validation = await this.validate(accountId, req, "registration");
     if (!validation.ok) {
-      const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
+      const failed = validation.checks.filter((c) => c.status === "failed");
       throw new ApiError(422, "key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
         checks: validation.checks,
         field: req.provider,

@@ -4,7 +4,9 @@
  */
 import type { AwsCustomerKeyOptions } from "../customer-keys/aws";
 import type { AzureCustomerKeyOptions } from "../customer-keys/azure";
+import { skippedMessage } from "../customer-keys/chain";
 import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
+import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract";
 import { isKeyVaultHost, type AzureKeyReference } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
 import { ApiError } from "../errors";
@@ -65,13 +67,11 @@ function refusedKey(reason: string): CustomerKey {
   const fail = (action: string) => new CustomerKeyError("access-denied", action, `${action} not attempted: ${reason}`);
   return {
     source: "byok-azure",
-    validate: async () => [
-      { name: "keyvault:GetKey", ok: false, message: fail("keyvault:GetKey").message },
-      { name: "keyvault:RecoveryLevel", ok: false, message: "skipped: keyvault:GetKey failed" },
-      { name: "keyvault:WrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
-      { name: "keyvault:UnwrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
-    ],
-    generateDataKey: () => Promise.reject(fail("keyvault:WrapKey")),
-    unwrapDataKey: () => Promise.reject(fail("keyvault:UnwrapKey")),
+    validate: async () =>
+      AZURE_VALIDATION_STEPS.map((name, i) =>
+        i === 0 ? { name, status: "failed" as const, message: fail(name).message } : { name, status: "skipped" as const, message: skippedMessage(AZURE_VALIDATION_STEPS[0]) },
+      ),
+    generateDataKey: () => Promise.reject(fail(KEY_VAULT_OPERATIONS.wrapKey)),
+    unwrapDataKey: () => Promise.reject(fail(KEY_VAULT_OPERATIONS.unwrapKey)),
   };
 }

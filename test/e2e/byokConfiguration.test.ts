@@ -179,7 +179,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
 
     const outputs = await stackOutputs(project, SECRET_STACK);
     expect(outputs).to.deep.include({ accountId: A.accountId, nickname: "prod key", status: "active", effectiveKeySource: "byok" });
-    expect(outputs.checks).to.deep.equal(["ok   sts:AssumeRole", "ok   kms:DescribeKey", "ok   kms:GenerateDataKey", "ok   kms:Decrypt"]);
+    expect(outputs.checks).to.deep.equal(["sts:AssumeRole: ok", "kms:DescribeKey: ok", "kms:GenerateDataKey: ok", "kms:Decrypt: ok"]);
 
     const live = await state(A.accountId);
     expect(live).to.deep.include({ mode: "byok", effectiveKeySource: "byok" });

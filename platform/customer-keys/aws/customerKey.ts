@@ -1,7 +1,7 @@
 /**
  * The platform's use of a customer's AWS KMS key: assume the customer's role with the account's
- * external ID, then GenerateDataKey / Decrypt under the key with encryption context
- * `{tenant_id: accountId}`.
+ * external ID, then GenerateDataKey / Decrypt under the key with the encryption context
+ * of `sdk/contract/aws.ts` (`{tenant_id: accountId}`).
  *
  * Every AWS call goes through one wrapper (`call`): a deadline (abort signal plus the HTTP
  * handler's timeouts), the SDK's retries (`maxAttempts`), and the mapping to `CustomerKeyError`.
@@ -16,6 +16,7 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { IAMClient } from "@aws-sdk/client-iam";
+import { encryptionContext } from "../../../sdk/contract";
 import { KMS_KEY_ARN_PATTERN, quote } from "../../../sdk/schemas/formats";
 import { CustomerKeyError, type CustomerKey, type WrappedDataKey } from "../types";
 import { arnRegion, awsErrorCode, mapAwsError, type AwsAction } from "./errors";
@@ -62,11 +63,6 @@ export interface AwsKeySession {
 
 /** KMS answers that mean the assumed-role session itself is no good: drop it and assume again next time. */
 const SESSION_REJECTED = new Set(["ExpiredTokenException", "ExpiredToken", "UnrecognizedClientException", "InvalidSignatureException"]);
-
-/** The encryption context that binds every data key to its account (and that the role policy's condition tests). */
-export function encryptionContext(accountId: string): Record<string, string> {
-  return { tenant_id: accountId };
-}
 
 /**
  * Runs `run` with an abort signal that fires after `timeoutMs`, and rejects with a TimeoutError

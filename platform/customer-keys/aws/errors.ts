@@ -8,17 +8,16 @@
  * plus the AWS error code; an AWS message is quoted only where it carries the key state, and
  * then with access key IDs redacted.
  */
+import { AWS_ACTIONS, ENCRYPTION_CONTEXT_CONDITION_KEY, ENCRYPTION_CONTEXT_KEY, type AwsContractAction } from "../../../sdk/contract";
 import { NETWORK_ERROR_CODES } from "../chain";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 
-/** The AWS actions the platform performs for a customer key. */
-export type AwsAction =
-  | "sts:AssumeRole"
-  | "iam:GetRole"
-  | "kms:DescribeKey"
-  | "kms:GetKeyRotationStatus"
-  | "kms:GenerateDataKey"
-  | "kms:Decrypt";
+/**
+ * The AWS actions the platform performs for a customer key: those of the contract it calls
+ * (`sdk/contract/aws.ts`; it never encrypts with the customer key directly), plus two reads the
+ * local platform adds for better messages.
+ */
+export type AwsAction = Exclude<AwsContractAction, typeof AWS_ACTIONS.encrypt> | "iam:GetRole" | "kms:GetKeyRotationStatus";
 
 /** What the failed call was about: enough to name the action, the key, the role and the fix. */
 export interface AwsErrorContext {
@@ -136,7 +135,7 @@ function policyRequirement(ctx: AwsErrorContext): string {
   }
   return (
     `the role policy must allow ${ctx.action} on ${ctx.keyArn} with condition ` +
-    `StringEquals kms:EncryptionContext:tenant_id = ${ctx.accountId}`
+    `StringEquals ${ENCRYPTION_CONTEXT_CONDITION_KEY} = ${ctx.accountId}`
   );
 }
 
@@ -227,7 +226,7 @@ export function mapAwsError(err: unknown, ctx: AwsErrorContext): CustomerKeyErro
       "invalid-key",
       ctx,
       `${action} rejected the wrapped data key under key ${keyArn} (InvalidCiphertextException) — it was wrapped with a different ` +
-        `encryption context than tenant_id = ${ctx.accountId} (another account's data key), or it is corrupt`,
+        `encryption context than ${ENCRYPTION_CONTEXT_KEY} = ${ctx.accountId} (another account's data key), or it is corrupt`,
     );
   }
   if (code === "IncorrectKeyException") {

@@ -1,5 +1,5 @@
 /** The platform's use of a customer's AWS KMS key: `createAwsCustomerKey` implements `CustomerKey` (source `byok-aws`). */
-export { createAwsCustomerKey, encryptionContext } from "./customerKey";
+export { createAwsCustomerKey } from "./customerKey";
 export {
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_TIMEOUT_MS,
@@ -10,10 +10,8 @@ export {
 } from "./options";
 export { mapAwsError, type AwsAction, type AwsErrorContext } from "./errors";
 export {
-  AWS_VALIDATION_STEPS,
   checkTrustPolicy,
   keyMetadataProblems,
-  type AwsValidationStep,
   type TrustExpectation,
   type TrustFinding,
 } from "./validate";

@@ -6,17 +6,19 @@
  * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context).
  * Deny statements and other operators are not evaluated: this stands in, it does not replace.
  */
+import { AWS_ACTIONS, ENCRYPTION_CONTEXT_CONDITION_KEY, ENCRYPTION_CONTEXT_KEY } from "../../../sdk/contract";
 import { asArray, parsePolicyDocument, strings, type Json, type TrustFinding } from "./validate";
 
 /** What the policy must allow. */
 export interface KeyUseExpectation {
-  readonly action: "kms:GenerateDataKey" | "kms:Decrypt";
+  readonly action: typeof AWS_ACTIONS.generateDataKey | typeof AWS_ACTIONS.decrypt;
   readonly keyArn: string;
   readonly accountId: string;
   readonly roleArn: string;
 }
 
-const CONTEXT_KEY = "kms:encryptioncontext:tenant_id";
+/** IAM condition keys are case-insensitive. */
+const CONTEXT_KEY = ENCRYPTION_CONTEXT_CONDITION_KEY.toLowerCase();
 
 /** IAM wildcard match (`*` and `?`), case-insensitive for actions. */
 function wildcard(pattern: string, value: string, caseInsensitive: boolean): boolean {
@@ -37,7 +39,7 @@ function tenantValues(condition: Json): { values: string[]; like: boolean } | un
 
 /** Checks the role's policy documents (inline and attached, as IAM returns them). */
 export function checkKeyUsePolicy(documents: readonly string[], expect: KeyUseExpectation): TrustFinding {
-  const wanted = `StringEquals kms:EncryptionContext:tenant_id = ${expect.accountId}`;
+  const wanted = `StringEquals ${ENCRYPTION_CONTEXT_CONDITION_KEY} = ${expect.accountId}`;
   const statements = documents
     .flatMap((d) => {
       try {
@@ -59,14 +61,14 @@ export function checkKeyUsePolicy(documents: readonly string[], expect: KeyUseEx
   const required: string[] = [];
   for (const st of granting) {
     const tenant = tenantValues(st.Condition);
-    if (tenant === undefined) return { ok: true, message: `the role policy allows ${expect.action} on the key (without a tenant_id condition: add ${wanted} to isolate this account)` };
+    if (tenant === undefined) return { ok: true, message: `the role policy allows ${expect.action} on the key (without a ${ENCRYPTION_CONTEXT_KEY} condition: add ${wanted} to isolate this account)` };
     if (tenant.values.some((v) => (tenant.like ? wildcard(v, expect.accountId, false) : v === expect.accountId))) {
-      return { ok: true, message: `the role policy allows ${expect.action} with kms:EncryptionContext:tenant_id = ${expect.accountId}` };
+      return { ok: true, message: `the role policy allows ${expect.action} with ${ENCRYPTION_CONTEXT_CONDITION_KEY} = ${expect.accountId}` };
     }
     required.push(...tenant.values);
   }
   return {
     ok: false,
-    message: `${expect.action} would be denied for ${expect.roleArn}: its policy requires kms:EncryptionContext:tenant_id = ${[...new Set(required)].join(", ")}, but the platform sends tenant_id = ${expect.accountId}; set the condition to ${wanted}`,
+    message: `${expect.action} would be denied for ${expect.roleArn}: its policy requires ${ENCRYPTION_CONTEXT_CONDITION_KEY} = ${[...new Set(required)].join(", ")}, but the platform sends ${ENCRYPTION_CONTEXT_KEY} = ${expect.accountId}; set the condition to ${wanted}`,
   };
 }

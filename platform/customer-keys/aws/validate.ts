@@ -3,8 +3,7 @@
  * `kms:Decrypt`, each a real call and one `ValidationCheck`, plus the pure checks it applies
  * (key metadata, trust policy).
  *
- * After a failed step the later steps are not run: each is reported as
- * `{ok: false, message: "skipped: <failed step> failed"}`. Running them would only repeat the
+ * After a failed step the later steps are not run: each is reported with status `skipped`. Running them would only repeat the
  * first failure (no role → no KMS call can succeed; a disabled key → every KMS call fails) and
  * would make calls against a key the platform already knows it cannot use. So the first failed
  * check is the one to fix, and the list always has the same four names in the same order.
@@ -12,15 +11,12 @@
 import { validationChain } from "../chain";
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, type KeyMetadata } from "@aws-sdk/client-kms";
 import { timingSafeEqual } from "node:crypto";
+import { AWS_ACTIONS, ENCRYPTION_CONTEXT_KEY, type AwsValidationStep } from "../../../sdk/contract";
 import type { ValidationCheck } from "../../../sdk/schemas";
 import { CustomerKeyError } from "../types";
 import type { AwsKeySession } from "./customerKey";
 import { arnRegion, awsErrorCode, mapAwsError, principalLabel } from "./errors";
 
-/** The steps of the chain, in order; each is one check of that name. */
-export const AWS_VALIDATION_STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"] as const;
-/** One step of the AWS validation chain. */
-export type AwsValidationStep = (typeof AWS_VALIDATION_STEPS)[number];
 
 /**
  * What is wrong with a key for the platform's use, from DescribeKey's metadata; empty when it is
@@ -245,22 +241,22 @@ export async function validateAwsKey(session: AwsKeySession): Promise<Validation
   let plaintext: Buffer | undefined;
   let wrapped: Buffer | undefined;
   try {
-    await step("sts:AssumeRole", async () => {
+    await step(AWS_ACTIONS.assumeRole, async () => {
       const assumed = await session.assumeRole(true);
       return (
         `assumed ${o.roleArn} as ${o.sessionName} with the external ID of ${o.accountId}; session valid until ${assumed.expiration.toISOString()}` +
         (assumed.trustNote ? `; ${assumed.trustNote}` : "")
       );
     });
-    await step("kms:DescribeKey", () => describeKeyStep(session));
-    await step("kms:GenerateDataKey", async () => {
+    await step(AWS_ACTIONS.describeKey, () => describeKeyStep(session));
+    await step(AWS_ACTIONS.generateDataKey, async () => {
       const note = await session.inspectKeyUse("kms:GenerateDataKey");
       const dataKey = await session.generateDataKey();
       plaintext = dataKey.plaintext;
       wrapped = dataKey.wrapped;
-      return `generated an AES-256 data key under ${dataKey.keyVersion} with encryption context tenant_id = ${o.accountId}${note ? `; ${note}` : ""}`;
+      return `generated an AES-256 data key under ${dataKey.keyVersion} with encryption context ${ENCRYPTION_CONTEXT_KEY} = ${o.accountId}${note ? `; ${note}` : ""}`;
     });
-    await step("kms:Decrypt", async () => {
+    await step(AWS_ACTIONS.decrypt, async () => {
       await session.inspectKeyUse("kms:Decrypt");
       const unwrapped = await session.unwrapDataKey(wrapped as Buffer, o.keyArn);
       const same = plaintext !== undefined && unwrapped.length === plaintext.length && timingSafeEqual(unwrapped, plaintext);
@@ -272,7 +268,7 @@ export async function validateAwsKey(session: AwsKeySession): Promise<Validation
           `kms:Decrypt returned different bytes than kms:GenerateDataKey generated under ${o.keyArn} — the key does not round-trip data keys`,
         );
       }
-      return `unwrapped the data key under ${o.keyArn} with encryption context tenant_id = ${o.accountId}; the round trip returned the generated key`;
+      return `unwrapped the data key under ${o.keyArn} with encryption context ${ENCRYPTION_CONTEXT_KEY} = ${o.accountId}; the round trip returned the generated key`;
     });
   } finally {
     plaintext?.fill(0);

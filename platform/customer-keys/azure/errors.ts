@@ -13,11 +13,12 @@
  * - RBAC data actions: https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault
  * - Entra ID error codes: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
+import { DOCUMENTED_DATA_ACTIONS, KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_OPERATIONS, REQUIRED_DATA_ACTION, type KeyVaultOperation } from "../../../sdk/contract";
 import { NETWORK_ERROR_CODES } from "../chain";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
 
-/** The Key Vault actions the platform performs for a customer key; also the names of the validation checks. */
-export type AzureAction = "keyvault:GetKey" | "keyvault:WrapKey" | "keyvault:UnwrapKey";
+/** The Key Vault actions the platform performs for a customer key (`sdk/contract/azure.ts`); also the names of the validation checks. */
+export type AzureAction = KeyVaultOperation;
 
 /** What the failed call was about: enough to name the action, the key, the principal and the fix. */
 export interface AzureErrorContext {
@@ -37,29 +38,11 @@ export interface AzureErrorContext {
   readonly timeoutMs: number;
 }
 
-/** "Key Vault Crypto Service Encryption User": keys/read, wrap and unwrap (DESIGN §4). */
-export const CRYPTO_SERVICE_ENCRYPTION_USER_ROLE = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
-/** The documented permission set: the seed's five data actions. */
-export const DOCUMENTED_DATA_ACTIONS = [
-  "Microsoft.KeyVault/vaults/keys/read",
-  "Microsoft.KeyVault/vaults/keys/wrap/action",
-  "Microsoft.KeyVault/vaults/keys/unwrap/action",
-  "Microsoft.KeyVault/vaults/keys/encrypt/action",
-  "Microsoft.KeyVault/vaults/keys/decrypt/action",
-] as const;
-
-/** The data action each platform action needs. */
-export const REQUIRED_DATA_ACTION: Record<AzureAction, string> = {
-  "keyvault:GetKey": "Microsoft.KeyVault/vaults/keys/read",
-  "keyvault:WrapKey": "Microsoft.KeyVault/vaults/keys/wrap/action",
-  "keyvault:UnwrapKey": "Microsoft.KeyVault/vaults/keys/unwrap/action",
-};
-
 /** The access-policy key permission each platform action needs (vaults still on the access policy model). */
 const ACCESS_POLICY_PERMISSION: Record<AzureAction, string> = {
-  "keyvault:GetKey": "get",
-  "keyvault:WrapKey": "wrapKey",
-  "keyvault:UnwrapKey": "unwrapKey",
+  [KEY_VAULT_OPERATIONS.getKey]: "get",
+  [KEY_VAULT_OPERATIONS.wrapKey]: "wrapKey",
+  [KEY_VAULT_OPERATIONS.unwrapKey]: "unwrapKey",
 };
 
 /** The shape of a `RestError`, an `@azure/identity` error and Node's network errors, as far as the mapping needs it. */
@@ -166,7 +149,7 @@ function principalOf(ctx: Pick<AzureErrorContext, "clientId" | "accountId">): st
 /** The documented permission set, as the customer grants it. */
 export function roleGrant(): string {
   return (
-    `the role "Key Vault Crypto Service Encryption User" (${CRYPTO_SERVICE_ENCRYPTION_USER_ROLE}) on the key, ` +
+    `the role "${KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER.name}" (${KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER.id}) on the key, ` +
     `or a custom role with the dataActions ${DOCUMENTED_DATA_ACTIONS.join(", ")} (role assignments can take a few minutes to apply)`
   );
 }

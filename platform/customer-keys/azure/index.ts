@@ -13,11 +13,8 @@ export {
   type AzurePipelineResponse,
 } from "./options";
 export {
-  CRYPTO_SERVICE_ENCRYPTION_USER_ROLE,
-  DOCUMENTED_DATA_ACTIONS,
   mapAzureError,
-  REQUIRED_DATA_ACTION,
   type AzureAction,
   type AzureErrorContext,
 } from "./errors";
-export { AZURE_VALIDATION_STEPS, keyProblems, MIN_RSA_BITS, modulusBits, recoveryLevelProblem, type AzureValidationStep, type KeyProblem } from "./validate";
+export { keyProblems, MIN_RSA_BITS, modulusBits, recoveryLevelProblem, type KeyProblem } from "./validate";

@@ -14,6 +14,7 @@
  */
 import type { KeyClientOptions } from "@azure/keyvault-keys";
 import type { TokenCredential } from "@azure/identity";
+import { AZURE_CLOUDS, azureCloudOf } from "../../../sdk/contract";
 import { isKeyVaultHost, quote, vaultUrlProblem } from "../../../sdk/schemas/formats";
 
 /** The HTTP client of the Azure SDK pipeline (`KeyClientOptions.httpClient`); tests route requests in process with it. */
@@ -130,11 +131,7 @@ const KEY_VERSION = /^[0-9a-fA-F]{32}$/;
  * Hosts outside the suffixes (a test vault) get the public cloud's authority.
  */
 export function authorityHostFor(vaultHost: string): string {
-  const host = vaultHost.toLowerCase().replace(/:\d+$/, "");
-  if (host.endsWith(".vault.azure.cn") || host.endsWith(".managedhsm.azure.cn")) return "https://login.chinacloudapi.cn";
-  if (host.endsWith(".vault.usgovcloudapi.net") || host.endsWith(".managedhsm.usgovcloudapi.net")) return "https://login.microsoftonline.us";
-  if (host.endsWith(".vault.microsoftazure.de") || host.endsWith(".managedhsm.microsoftazure.de")) return "https://login.microsoftonline.de";
-  return "https://login.microsoftonline.com";
+  return (azureCloudOf(vaultHost) ?? AZURE_CLOUDS[0]).authorityHost;
 }
 
 /**

@@ -3,8 +3,8 @@
  * `keyvault:UnwrapKey`, each one `ValidationCheck`, plus the pure checks it applies (the key's
  * attributes and material, the vault's recovery level).
  *
- * After a failed step the later steps are not run: each is reported as
- * `{ok: false, message: "skipped: <failed step> failed"}`, as in the AWS chain. So the first failed
+ * After a failed step the later steps are not run: each is reported with status `skipped`, as in
+ * the AWS chain. So the first failed
  * check is the one to fix, and the list always has the same four names in the same order.
  *
  * - Key attributes (enabled, nbf, exp) and key types: https://learn.microsoft.com/azure/key-vault/keys/about-keys-details
@@ -14,6 +14,7 @@
 import { validationChain } from "../chain";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { KeyVaultKey } from "@azure/keyvault-keys";
+import { AZURE_CLOUDS, KEY_VAULT_OPERATIONS, RECOVERY_LEVEL_STEP, type AzureValidationStep } from "../../../sdk/contract";
 import type { ValidationCheck } from "../../../sdk/schemas";
 import { quote } from "../../../sdk/schemas/formats";
 import { CustomerKeyError, type CustomerKeyErrorKind } from "../types";
@@ -21,10 +22,6 @@ import type { AzureKeySession } from "./customerKey";
 import { mapAzureError, setAttributesCommand } from "./errors";
 import { WRAP_ALGORITHM } from "./options";
 
-/** The steps of the chain, in order; each is one check of that name. */
-export const AZURE_VALIDATION_STEPS = ["keyvault:GetKey", "keyvault:RecoveryLevel", "keyvault:WrapKey", "keyvault:UnwrapKey"] as const;
-/** One step of the Azure validation chain. */
-export type AzureValidationStep = (typeof AZURE_VALIDATION_STEPS)[number];
 
 /** Something that makes a key unusable for the platform, with the kind of failure it causes. */
 export interface KeyProblem {
@@ -132,7 +129,7 @@ export function recoveryLevelProblem(level: string | undefined, vaultUrl = "http
     // keep the placeholder
   }
   const name = host.split(".")[0];
-  const hsm = host.includes(".managedhsm.");
+  const hsm = AZURE_CLOUDS.some((c) => host.endsWith(`.${c.managedHsmDnsSuffix}`));
   const purge = hsm
     ? `set properties.enablePurgeProtection on Managed HSM ${name}`
     : `set properties.enablePurgeProtection: az keyvault update --name ${name} --enable-purge-protection true`;
@@ -177,7 +174,7 @@ export async function validateAzureKey(session: AzureKeySession): Promise<Valida
   const { checks, step } = validationChain<AzureValidationStep>(
     (name, err) =>
       mapAzureError(err, {
-        action: name === "keyvault:RecoveryLevel" ? "keyvault:GetKey" : name,
+        action: name === RECOVERY_LEVEL_STEP ? KEY_VAULT_OPERATIONS.getKey : name,
         accountId: o.accountId,
         vaultUrl: o.vaultUrl,
         keyId: o.keyId,
@@ -192,24 +189,24 @@ export async function validateAzureKey(session: AzureKeySession): Promise<Valida
   const plaintext = randomBytes(32);
   let wrapped: Buffer | undefined;
   try {
-    await step("keyvault:GetKey", async () => {
+    await step(KEY_VAULT_OPERATIONS.getKey, async () => {
       key = await session.getKey();
       const problems = keyProblems(key, o.now());
       if (problems.length > 0) throw new CustomerKeyError(problems[0].kind, "keyvault:GetKey", problems.map((p) => p.message).join("; "));
       return describeKey(key, o.keyVersion === undefined);
     });
-    await step("keyvault:RecoveryLevel", async () => {
+    await step(RECOVERY_LEVEL_STEP, async () => {
       const level = key?.properties.recoveryLevel;
       const problem = recoveryLevelProblem(level, o.vaultUrl);
       if (problem !== undefined) throw new CustomerKeyError("invalid-key", "keyvault:GetKey", problem);
       const days = key?.properties.recoverableDays;
       return `soft delete and purge protection are on (recoveryLevel ${level}${days ? `, deleted keys kept ${days} days` : ""})`;
     });
-    await step("keyvault:WrapKey", async () => {
+    await step(KEY_VAULT_OPERATIONS.wrapKey, async () => {
       wrapped = await session.wrap(key?.id as string, plaintext);
       return `wrapped 32 random bytes with ${WRAP_ALGORITHM} under ${key?.id}`;
     });
-    await step("keyvault:UnwrapKey", async () => {
+    await step(KEY_VAULT_OPERATIONS.unwrapKey, async () => {
       const unwrapped = await session.unwrap(key?.id as string, wrapped as Buffer);
       const same = unwrapped.length === plaintext.length && timingSafeEqual(unwrapped, plaintext);
       unwrapped.fill(0);

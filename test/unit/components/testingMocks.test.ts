@@ -99,11 +99,11 @@ describe("ekmMocks", () => {
       expect(await outputValue(resource.etag)).to.match(/^"[0-9a-f]{16}"$/);
       const validation = Validation.parse(await outputValue(resource.validation));
       expect(validation.ok).to.equal(true);
-      expect(validation.checks.map((c) => [c.name, c.ok])).to.deep.equal([
-        ["sts:AssumeRole", true],
-        ["kms:DescribeKey", true],
-        ["kms:GenerateDataKey", true],
-        ["kms:Decrypt", true],
+      expect(validation.checks.map((c) => [c.name, c.status])).to.deep.equal([
+        ["sts:AssumeRole", "ok"],
+        ["kms:DescribeKey", "ok"],
+        ["kms:GenerateDataKey", "ok"],
+        ["kms:Decrypt", "ok"],
       ]);
       expect(await outputValue(resource.id)).to.equal(ACCOUNT);
       // The stored configuration as GET .../byok would return it.
@@ -116,7 +116,7 @@ describe("ekmMocks", () => {
   it("answers an Azure configuration with the Azure checks", async () => {
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AZURE_CONFIG);
     const validation = Validation.parse(await outputValue(resource.validation));
-    expect(validation.checks.map((c) => c.name)).to.deep.equal(["keys/read", "keys/wrapKey", "keys/unwrapKey"]);
+    expect(validation.checks.map((c) => c.name)).to.deep.equal(["keyvault:GetKey", "keyvault:RecoveryLevel", "keyvault:WrapKey", "keyvault:UnwrapKey"]);
   });
 
   it("answers a plain dynamic resource that carries a key reference as a ByokConfiguration", async () => {
@@ -129,7 +129,7 @@ describe("ekmMocks", () => {
   });
 
   it("reports a failing validation when the options give a failed check", async () => {
-    await setup({ byok: { checks: [{ name: "kms:GenerateDataKey", ok: false, message: "kms:GenerateDataKey denied for role …" }] } });
+    await setup({ byok: { checks: [{ name: "kms:GenerateDataKey", status: "failed", message: "kms:GenerateDataKey denied for role …" }] } });
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AWS_CONFIG);
     expect(await outputValue(resource.status)).to.equal("invalid");
     expect(await outputValue(resource.effectiveKeySource)).to.equal("platform-fallback");

@@ -1,6 +1,7 @@
 // The pure part of check: failures with property paths and exact messages, unknowns skipped,
 // and the platform's dry-run answer turned into failures or a warning.
 import { expect } from "chai";
+import type { ValidationCheck } from "../../../sdk/schemas";
 import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures, type CheckOutcome } from "../../../dynamic-providers/check";
 import { UNKNOWN } from "../../../dynamic-providers/types";
 
@@ -169,11 +170,11 @@ describe("needsDryRun", () => {
 
 describe("validationFailures", () => {
   it("names each failed step at the input it points to and leaves out skipped steps", () => {
-    const checks = [
-      { name: "sts:AssumeRole", ok: true, message: "assumed" },
-      { name: "kms:DescribeKey", ok: true, message: "enabled" },
-      { name: "kms:GenerateDataKey", ok: false, message: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: kms:GenerateDataKey failed" },
+    const checks: ValidationCheck[] = [
+      { name: "sts:AssumeRole", status: "ok", message: "assumed" },
+      { name: "kms:DescribeKey", status: "ok", message: "enabled" },
+      { name: "kms:GenerateDataKey", status: "failed", message: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
+      { name: "kms:Decrypt", status: "skipped", message: "not run because kms:GenerateDataKey failed" },
     ];
     expect(validationFailures({ ok: false, checks }, "aws")).to.deep.equal([
       { property: "config.aws.keyArn", reason: "kms:GenerateDataKey: kms:GenerateDataKey denied for role r — the role policy must allow it" },
@@ -181,11 +182,11 @@ describe("validationFailures", () => {
   });
 
   it("points sts:AssumeRole at the role and Azure steps at the azure config", () => {
-    expect(validationFailures({ ok: false, checks: [{ name: "sts:AssumeRole", ok: false, message: "denied" }] }, "aws")).to.deep.equal([
+    expect(validationFailures({ ok: false, checks: [{ name: "sts:AssumeRole", status: "failed", message: "denied" }] }, "aws")).to.deep.equal([
       { property: "config.aws.roleArn", reason: "sts:AssumeRole: denied" },
     ]);
-    expect(validationFailures({ ok: false, checks: [{ name: "keys/wrapKey", ok: false, message: "forbidden" }] }, "azure")).to.deep.equal([
-      { property: "config.azure", reason: "keys/wrapKey: forbidden" },
+    expect(validationFailures({ ok: false, checks: [{ name: "keyvault:WrapKey", status: "failed", message: "forbidden" }] }, "azure")).to.deep.equal([
+      { property: "config.azure", reason: "keyvault:WrapKey: forbidden" },
     ]);
   });
 
@@ -234,7 +235,7 @@ describe("dryRunFailure", () => {
   });
 
   it("turns a refused registration's checks into step failures", () => {
-    const checks = [{ name: "sts:AssumeRole", ok: false, message: "trust policy lacks sts:ExternalId" }];
+    const checks: ValidationCheck[] = [{ name: "sts:AssumeRole", status: "failed", message: "trust policy lacks sts:ExternalId" }];
     expect(dryRunFailure({ status: 422, code: "key_validation_failed", message: "m", checks }, request, url)).to.deep.equal({
       failures: [{ property: "config.aws.roleArn", reason: "sts:AssumeRole: trust policy lacks sts:ExternalId" }],
     });

@@ -408,9 +408,9 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
     const vault = kms.factory(accountId, { provider: "azure", reference: AZURE.azure }, trust);
     const elsewhere = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, "https://attacker.vault.azure.net/keys/ekm-key"));
-    expect([elsewhere.kind, elsewhere.action]).to.deep.equal(["invalid-key", "keys/unwrapKey"]);
+    expect([elsewhere.kind, elsewhere.action]).to.deep.equal(["invalid-key", "keyvault:UnwrapKey"]);
     const sibling = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, `${VAULT}keys/other-key`));
-    expect([sibling.kind, sibling.action]).to.deep.equal(["access-denied", "keys/unwrapKey"]);
+    expect([sibling.kind, sibling.action]).to.deep.equal(["access-denied", "keyvault:UnwrapKey"]);
     const wrapped = await vault.generateDataKey();
     expect((await vault.unwrapDataKey(wrapped.wrapped, wrapped.keyRef)).equals(wrapped.plaintext)).to.equal(true);
   });

@@ -124,7 +124,7 @@ describe("createAwsCustomerKey (moto)", function () {
     const checks = await createAwsCustomerKey(options(c, "acct-42", "ext-42", { inspectTrustPolicy: true })).validate();
 
     expect(checks.map((k) => k.name)).to.deep.equal(STEPS);
-    expect(checks.map((k) => k.ok)).to.deep.equal([true, true, true, true]);
+    expect(checks.map((k) => k.status)).to.deep.equal(["ok", "ok", "ok", "ok"]);
     expect(checks[0].message).to.match(
       new RegExp(
         `^assumed ${c.roleArn} as ekm-acct-42 with the external ID of acct-42; session valid until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; ` +
@@ -165,11 +165,11 @@ describe("createAwsCustomerKey (moto)", function () {
     await c.kms.send(new DisableKeyCommand({ KeyId: c.keyId })); // moto wants the bare key id here, not the ARN
     const checks = await createAwsCustomerKey(options(c, "acct-42", "ext-42")).validate();
     expect(checks.slice(1)).to.deep.equal([
-      { name: "kms:DescribeKey", ok: false, message: `key ${c.keyArn} is disabled — enable it (kms:EnableKey)` },
-      { name: "kms:GenerateDataKey", ok: false, message: "skipped: kms:DescribeKey failed" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: kms:DescribeKey failed" },
+      { name: "kms:DescribeKey", status: "failed", message: `key ${c.keyArn} is disabled — enable it (kms:EnableKey)` },
+      { name: "kms:GenerateDataKey", status: "skipped", message: "not run because kms:DescribeKey failed" },
+      { name: "kms:Decrypt", status: "skipped", message: "not run because kms:DescribeKey failed" },
     ]);
-    expect(checks[0].ok).to.equal(true);
+    expect(checks[0].status).to.equal("ok");
   });
 
   it("fails kms:DescribeKey with the deletion date and skips the rest when the key is pending deletion", async () => {
@@ -179,13 +179,13 @@ describe("createAwsCustomerKey (moto)", function () {
     expect(checks.slice(1)).to.deep.equal([
       {
         name: "kms:DescribeKey",
-        ok: false,
+        status: "failed",
         message:
           `key ${c.keyArn} is pending deletion (deletion on ${scheduled.DeletionDate!.toISOString()}) — ` +
           "cancel the deletion (kms:CancelKeyDeletion), then enable the key (kms:EnableKey)",
       },
-      { name: "kms:GenerateDataKey", ok: false, message: "skipped: kms:DescribeKey failed" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: kms:DescribeKey failed" },
+      { name: "kms:GenerateDataKey", status: "skipped", message: "not run because kms:DescribeKey failed" },
+      { name: "kms:Decrypt", status: "skipped", message: "not run because kms:DescribeKey failed" },
     ]);
   });
 
@@ -200,10 +200,10 @@ describe("createAwsCustomerKey (moto)", function () {
       const checks = await key.validate();
       expect(checks[1]).to.deep.equal({
         name: "kms:DescribeKey",
-        ok: false,
+        status: "failed",
         message: `kms:DescribeKey failed: key ${keyArn} was not found in ${region} — check the key ARN (account, region and key id) and that the key still exists`,
       });
-      expect(checks.slice(2).map((k) => k.message)).to.deep.equal(["skipped: kms:DescribeKey failed", "skipped: kms:DescribeKey failed"]);
+      expect(checks.slice(2).map((k) => k.message)).to.deep.equal(["not run because kms:DescribeKey failed", "not run because kms:DescribeKey failed"]);
       const err = await rejection(key.generateDataKey());
       expect([err.kind, err.action]).to.deep.equal(["not-found", "kms:GenerateDataKey"]);
     }
@@ -215,17 +215,17 @@ describe("createAwsCustomerKey (moto)", function () {
 
     const inspected = createAwsCustomerKey(options(c, "acct-42", "ext-42", { inspectTrustPolicy: true }));
     expect(await inspected.validate()).to.deep.equal([
-      { name: "sts:AssumeRole", ok: false, message: mismatch },
-      { name: "kms:DescribeKey", ok: false, message: "skipped: sts:AssumeRole failed" },
-      { name: "kms:GenerateDataKey", ok: false, message: "skipped: sts:AssumeRole failed" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: sts:AssumeRole failed" },
+      { name: "sts:AssumeRole", status: "failed", message: mismatch },
+      { name: "kms:DescribeKey", status: "skipped", message: "not run because sts:AssumeRole failed" },
+      { name: "kms:GenerateDataKey", status: "skipped", message: "not run because sts:AssumeRole failed" },
+      { name: "kms:Decrypt", status: "skipped", message: "not run because sts:AssumeRole failed" },
     ]);
     const err = await rejection(inspected.generateDataKey());
     expect([err.kind, err.action, err.message]).to.deep.equal(["access-denied", "sts:AssumeRole", mismatch]);
 
     // Why the check exists: moto's STS (with IAM auth off, as the harness runs it) ignores the trust policy.
     const uninspected = await createAwsCustomerKey(options(c, "acct-42", "ext-42")).validate();
-    expect(uninspected.map((k) => k.ok)).to.deep.equal([true, true, true, true]);
+    expect(uninspected.map((k) => k.status)).to.deep.equal(["ok", "ok", "ok", "ok"]);
   });
 
   it("fails sts:AssumeRole when the role does not exist, with the trust check on", async () => {
@@ -234,7 +234,7 @@ describe("createAwsCustomerKey (moto)", function () {
     const checks = await createAwsCustomerKey({ ...options(c, "acct-42", "ext-42", { inspectTrustPolicy: true }), roleArn }).validate();
     expect(checks[0]).to.deep.equal({
       name: "sts:AssumeRole",
-      ok: false,
+      status: "failed",
       message: `iam:GetRole failed: role ${roleArn} does not exist — create it or register the right role ARN`,
     });
   });
@@ -312,26 +312,26 @@ describe("createAwsCustomerKey (moto)", function () {
       expect(denied.slice(1)).to.deep.equal([
         {
           name: "kms:DescribeKey",
-          ok: true,
+          status: "ok",
           message:
             `key ${keyArn} is Enabled, SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT in us-east-1; ` +
             "rotation status unknown (kms:GetKeyRotationStatus is denied; the documented role policy grants kms:DescribeKey only)",
         },
         {
           name: "kms:GenerateDataKey",
-          ok: false,
+          status: "failed",
           message:
             `kms:GenerateDataKey denied for role ${roleArn} — the role policy must allow kms:GenerateDataKey on ${keyArn} with condition ` +
             "StringEquals kms:EncryptionContext:tenant_id = acct-42, and the key policy must let IAM policies grant it " +
             "(the account root statement or one naming the role)",
         },
-        { name: "kms:Decrypt", ok: false, message: "skipped: kms:GenerateDataKey failed" },
+        { name: "kms:Decrypt", status: "skipped", message: "not run because kms:GenerateDataKey failed" },
       ]);
 
       const wrongId = await createAwsCustomerKey({ ...base, externalId: "ext-other" }).validate();
       expect(wrongId[0]).to.deep.equal({
         name: "sts:AssumeRole",
-        ok: false,
+        status: "failed",
         message:
           `sts:AssumeRole denied for role ${roleArn} — the role must exist and its trust policy must allow ${platformArn} ` +
           "to call sts:AssumeRole with condition StringEquals sts:ExternalId = ext-other",
@@ -383,18 +383,18 @@ describe("createAwsCustomerKey (moto)", function () {
       expect(checks).to.deep.equal([
         {
           name: "sts:AssumeRole",
-          ok: false,
+          status: "failed",
           message: "sts:AssumeRole could not reach AWS STS in us-east-1 (ECONNREFUSED) — check the platform's network path and endpoint configuration",
         },
-        { name: "kms:DescribeKey", ok: false, message: "skipped: sts:AssumeRole failed" },
-        { name: "kms:GenerateDataKey", ok: false, message: "skipped: sts:AssumeRole failed" },
-        { name: "kms:Decrypt", ok: false, message: "skipped: sts:AssumeRole failed" },
+        { name: "kms:DescribeKey", status: "skipped", message: "not run because sts:AssumeRole failed" },
+        { name: "kms:GenerateDataKey", status: "skipped", message: "not run because sts:AssumeRole failed" },
+        { name: "kms:Decrypt", status: "skipped", message: "not run because sts:AssumeRole failed" },
       ]);
       expect(Date.now() - started, "both failures together stay within one timeoutMs").to.be.below(1000);
     } finally {
       await moto.restart();
     }
     const c2 = await provision("acct-42", "ext-42");
-    expect((await createAwsCustomerKey(options(c2, "acct-42", "ext-42")).validate()).every((k) => k.ok)).to.equal(true);
+    expect((await createAwsCustomerKey(options(c2, "acct-42", "ext-42")).validate()).every((k) => k.status === "ok")).to.equal(true);
   });
 });

@@ -74,12 +74,12 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       expect(checks).to.deep.equal([
         {
           name: "keyvault:GetKey",
-          ok: true,
+          status: "ok",
           message: `key ${id} is enabled, RSA 2048-bit, key operations wrapKey, unwrapKey, encrypt, decrypt; no expiry; versionless: new data keys use its current version ${version1}`,
         },
-        { name: "keyvault:RecoveryLevel", ok: true, message: "soft delete and purge protection are on (recoveryLevel Recoverable, deleted keys kept 90 days)" },
-        { name: "keyvault:WrapKey", ok: true, message: `wrapped 32 random bytes with RSA-OAEP-256 under ${id}` },
-        { name: "keyvault:UnwrapKey", ok: true, message: `unwrapped them with ${id}; the round trip returned the same 32 bytes` },
+        { name: "keyvault:RecoveryLevel", status: "ok", message: "soft delete and purge protection are on (recoveryLevel Recoverable, deleted keys kept 90 days)" },
+        { name: "keyvault:WrapKey", status: "ok", message: `wrapped 32 random bytes with RSA-OAEP-256 under ${id}` },
+        { name: "keyvault:UnwrapKey", status: "ok", message: `unwrapped them with ${id}; the round trip returned the same 32 bytes` },
       ]);
       expect(calls).to.deep.equal(["Challenge", "GetKey", "Challenge", "WrapKey", "UnwrapKey"]);
       expect(fake.tokenRequests.every((t) => t.scopes.join() === KEY_VAULT_SCOPE && t.tenantId === fake.tenantId)).to.equal(true);
@@ -91,12 +91,12 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       expect(checks).to.deep.equal([
         {
           name: "keyvault:GetKey",
-          ok: false,
+          status: "failed",
           message: `key ${fake.keyId("ec-key", ec)} has key type EC — the platform needs an RSA or RSA-HSM key of 2048, 3072 or 4096 bits to wrap data keys with RSA-OAEP-256`,
         },
-        { name: "keyvault:RecoveryLevel", ok: false, message: "skipped: keyvault:GetKey failed" },
-        { name: "keyvault:WrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
-        { name: "keyvault:UnwrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
+        { name: "keyvault:RecoveryLevel", status: "skipped", message: "not run because keyvault:GetKey failed" },
+        { name: "keyvault:WrapKey", status: "skipped", message: "not run because keyvault:GetKey failed" },
+        { name: "keyvault:UnwrapKey", status: "skipped", message: "not run because keyvault:GetKey failed" },
       ]);
       expect(calls, "no wrap was attempted").to.deep.equal(["Challenge", "GetKey"]);
     });
@@ -126,35 +126,35 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
         const v = fake.createKey("ekm-key", spec);
         const checks = await customerKey().validate();
         expect(checks.map((c) => c.name)).to.deep.equal(STEPS);
-        expect(checks[0]).to.deep.equal({ name: "keyvault:GetKey", ok: false, message: message(fake.keyId("ekm-key", v), v) });
-        expect(checks.slice(1).every((c) => !c.ok && c.message === "skipped: keyvault:GetKey failed")).to.equal(true);
+        expect(checks[0]).to.deep.equal({ name: "keyvault:GetKey", status: "failed", message: message(fake.keyId("ekm-key", v), v) });
+        expect(checks.slice(1).every((c) => c.status === "skipped" && c.message === "not run because keyvault:GetKey failed")).to.equal(true);
       });
     }
 
     it("rejects a vault without purge protection at keyvault:RecoveryLevel, naming the property and the fix", async () => {
       fake.recoveryLevel = "Recoverable+Purgeable";
       const checks = await customerKey().validate();
-      expect(checks.map((c) => [c.name, c.ok])).to.deep.equal([
-        ["keyvault:GetKey", true],
-        ["keyvault:RecoveryLevel", false],
-        ["keyvault:WrapKey", false],
-        ["keyvault:UnwrapKey", false],
+      expect(checks.map((c) => [c.name, c.status])).to.deep.equal([
+        ["keyvault:GetKey", "ok"],
+        ["keyvault:RecoveryLevel", "failed"],
+        ["keyvault:WrapKey", "skipped"],
+        ["keyvault:UnwrapKey", "skipped"],
       ]);
       expect(checks[1].message).to.equal(
         "purge protection is off (recoveryLevel Recoverable+Purgeable): a deleted key could be purged before its retention ends, and all content it protects would be lost — " +
           "set properties.enablePurgeProtection: az keyvault update --name 127 --enable-purge-protection true (it cannot be turned off again)",
       );
-      expect(checks[2].message).to.equal("skipped: keyvault:RecoveryLevel failed");
+      expect(checks[2].message).to.equal("not run because keyvault:RecoveryLevel failed");
     });
 
     it("names the missing data action and the role when RBAC denies wrapping (403 ForbiddenByRbac)", async () => {
       fake.granted.delete("Microsoft.KeyVault/vaults/keys/wrap/action");
       const checks = await customerKey().validate();
-      expect(checks.map((c) => [c.name, c.ok])).to.deep.equal([
-        ["keyvault:GetKey", true],
-        ["keyvault:RecoveryLevel", true],
-        ["keyvault:WrapKey", false],
-        ["keyvault:UnwrapKey", false],
+      expect(checks.map((c) => [c.name, c.status])).to.deep.equal([
+        ["keyvault:GetKey", "ok"],
+        ["keyvault:RecoveryLevel", "ok"],
+        ["keyvault:WrapKey", "failed"],
+        ["keyvault:UnwrapKey", "skipped"],
       ]);
       expect(checks[2].message).to.equal(
         `keyvault:WrapKey denied on key ${fake.keyId("ekm-key", version1)} for the platform's application ${APP}: ` +
@@ -167,7 +167,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       const checks = await customerKey({ clientId: undefined }).validate();
       expect(checks[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message:
           `keyvault:GetKey denied on key ${fake.keyId("ekm-key")} for the platform's application (its ID: GET /v1/accounts/acct-42/key-management/trust): ` +
           `it lacks Microsoft.KeyVault/vaults/keys/read — assign its service principal in tenant ${fake.tenantId} ${GRANT}`,
@@ -178,7 +178,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       const missing = await customerKey({ keyName: "no-such-key" }).validate();
       expect(missing[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message:
           "keyvault:GetKey failed: key no-such-key was not found in vault 127.0.0.1:58443 (KeyNotFound) — check azure.keyName; " +
           "a deleted key can be recovered while soft-deleted: az keyvault key recover --vault-name 127 --name no-such-key",
@@ -195,7 +195,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       const checks = await customerKey({ credential: undefined, clientId: undefined, clientSecret: undefined }).validate();
       expect(checks[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message:
           "keyvault:GetKey failed: the platform has no Azure application credentials — set its application ID (EKM_AZURE_CLIENT_ID or --azure-client-id) " +
           "and its client secret (EKM_AZURE_CLIENT_SECRET); the customer's configuration is not at fault",
@@ -207,7 +207,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       const checks = await customerKey({ disableChallengeResourceVerification: false }).validate();
       expect(checks[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message:
           "keyvault:GetKey failed: 127.0.0.1:58443 answered with an authentication challenge for a resource its host is not under, so it is not an Azure Key Vault — " +
           'register the vault\'s "Vault URI" (https://<vault-name>.vault.azure.net/)',
@@ -360,7 +360,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
     it("authenticates with the client secret in the vault's tenant; the secret goes only to the token endpoint", async () => {
       fake.registerApplication(APP, SECRET);
       const checks = await production().validate();
-      expect(checks.map((c) => c.ok)).to.deep.equal([true, true, true, true]);
+      expect(checks.map((c) => c.status)).to.deep.equal(["ok", "ok", "ok", "ok"]);
       const tokenCalls = fake.requests.filter((r) => r.host === "login.microsoftonline.com");
       expect(tokenCalls.map((r) => `${r.method} ${r.path} ${r.status}`)).to.deep.equal([`POST /${fake.tenantId}/oauth2/v2.0/token 200`]);
       const form = new URLSearchParams(tokenCalls[0].body);
@@ -378,7 +378,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       const checks = await production().validate();
       expect(checks[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message:
           "keyvault:GetKey failed: Microsoft Entra ID rejected the platform's own application credentials (AADSTS7000215) — " +
           "fix the platform's client secret (EKM_AZURE_CLIENT_SECRET); the customer's configuration is not at fault",
