@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { AccountId, ActivationDate, AwsKeyReference, AzureKeyReference, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
+import { AccountId, ActivationDate, AwsByokKeyConfig, AzureByokKeyConfig, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
 import { VALIDATION_STEP_FIELD } from "../sdk/contract/validation";
 import { sameKey } from "./diff";
 import { isUnknown, type PropertyBag } from "./types";
@@ -37,8 +37,6 @@ const TopLevel = z.strictObject({
   adoptExisting: z.boolean().optional(),
 });
 
-const AwsConfig = z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference });
-const AzureConfig = z.strictObject({ provider: z.literal("azure"), azure: AzureKeyReference });
 
 /** Dotted paths (`config.aws.keyArn`) of every unknown value inside `value`. */
 export function unknownPaths(value: unknown, prefix = ""): string[] {
@@ -63,7 +61,7 @@ function configIssues(config: unknown): FieldIssue[] {
   if (provider !== "aws" && provider !== "azure") {
     return [{ field: "config.provider", message: `must be "aws" or "azure"; received ${quote(provider ?? null)}` }];
   }
-  const parsed = parseWith(provider === "aws" ? AwsConfig : AzureConfig, config);
+  const parsed = parseWith(provider === "aws" ? AwsByokKeyConfig : AzureByokKeyConfig, config);
   return parsed.ok ? [] : parsed.issues.map((i) => ({ field: i.field ? `config.${i.field}` : "config", message: i.message }));
 }
 

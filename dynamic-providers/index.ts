@@ -9,12 +9,9 @@ export {
   BYOK_CONFIGURATION_MODULE,
   BYOK_CONFIGURATION_TOKEN,
   BYOK_CONFIGURATION_TYPE,
-  type AwsKeyReferenceInput,
-  type AzureKeyReferenceInput,
   type ByokConfigurationArgs,
-  type ByokKeyConfigInput,
 } from "./byokConfiguration";
 export { byokConfigurationProvider, operationsCandidates, type ByokConfigurationProvider } from "./provider";
 export { diffByok, sameKey } from "./diff";
 export { checkByokInputs, needsDryRun, validationFailures, dryRunFailure, type CheckOutcome, type CheckFailure, type DryRunOutcome } from "./check";
-export { UNKNOWN, type ByokFallback, type ByokInputs, type ByokKeyConfig, type ByokOutputs } from "./types";
+export { UNKNOWN, type ByokInputs, type ByokKeyConfigInput, type ByokOutputs, type Inputs, type TaggedInputs } from "./types";

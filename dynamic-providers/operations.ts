@@ -10,11 +10,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, isPlatformError, type PlatformError } from "../sdk/client";
-import type { ByokConfiguration as StoredConfiguration, KeyManagementState, PutByokRequest } from "../sdk/schemas";
+import { keyConfigOf, type StoredByokConfiguration as StoredConfiguration, type KeyManagementState, type PutByokRequest } from "../sdk/schemas";
 import { resolvePlatformSettings, type PlatformSettings } from "../components/platformSettings";
 import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures } from "./check";
-import { canonical, diffByok, sameKey } from "./diff";
-import type { ByokInputs, ByokKeyConfig, ByokOutputs, PropertyBag } from "./types";
+import { diffByok, sameKey } from "./diff";
+import type { ByokInputs, ByokOutputs, PropertyBag } from "./types";
 
 /** What every operation needs besides its arguments. */
 export interface OperationContext {
@@ -59,11 +59,6 @@ function requestOf(inputs: PropertyBag): { accountId: string; body: PutByokReque
   }
   if (!outcome.request) throw new Error("ByokConfiguration: some inputs are still unknown; the engine only creates and updates with known inputs");
   return { ...outcome.request, adoptExisting: inputs.adoptExisting === true };
-}
-
-/** The key part of a registration or stored configuration: `{provider, aws}` or `{provider, azure}`. */
-export function keyConfigOf(c: PutByokRequest | StoredConfiguration): ByokKeyConfig {
-  return JSON.parse(canonical(c.provider === "aws" ? { provider: "aws", aws: c.aws } : { provider: "azure", azure: c.azure })) as ByokKeyConfig;
 }
 
 /** Same key, nickname and activation date. */

@@ -2,10 +2,20 @@
  * The wire shapes of the ByokConfiguration dynamic resource: its inputs and outputs as the
  * engine stores them and hands them to the provider. Types only: nothing here runs.
  */
-import type { AwsKeyReference, AzureKeyReference, ByokStatus, EffectiveKeySource, Validation } from "../sdk/schemas";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
 
-/** The customer's key, without the lifecycle fields: what the components' `byokConfig` outputs. */
-export type ByokKeyConfig = { readonly provider: "aws"; readonly aws: AwsKeyReference } | { readonly provider: "azure"; readonly azure: AzureKeyReference };
+/** `T` as resource arguments take it: every member a `pulumi.Input`, nested objects too (optional members stay optional). */
+export type Inputs<T> = { readonly [K in keyof T]: T[K] extends object | undefined ? pulumi.Input<Inputs<NonNullable<T[K]>>> : pulumi.Input<T[K]> };
+
+/**
+ * A tagged union as resource arguments take it: `provider` stays a plain literal, so TypeScript
+ * still narrows on it, and every other member is an Input.
+ */
+export type TaggedInputs<T> = T extends { provider: string } ? { readonly provider: T["provider"] } & Omit<Inputs<T>, "provider"> : never;
+
+/** Which key to register, as an argument: `ByokKeyConfig` (sdk/schemas) with Inputs, e.g. a ByokKey component's `byokConfig`. */
+export type ByokKeyConfigInput = TaggedInputs<ByokKeyConfig>;
 
 /** The inputs of the resource once resolved (what `check`, `diff`, `create` and `update` receive). */
 export interface ByokInputs {
@@ -14,12 +24,6 @@ export interface ByokInputs {
   readonly nickname: string;
   readonly activationDate: string;
   readonly adoptExisting?: boolean;
-}
-
-/** Why new content falls back to the platform key. */
-export interface ByokFallback {
-  readonly reason: string;
-  readonly since: string;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface ByokOutputs extends ByokInputs {
   readonly updatedAt: string;
   readonly platformKeyVersion: string;
   /** Present only while new content falls back to the platform key. */
-  readonly fallback?: ByokFallback;
+  readonly fallback?: Fallback;
 }
 
 /** A property bag as the engine hands it over: anything may be missing, malformed or unknown. */

@@ -13,7 +13,7 @@
  * ```
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ByokStatus, ValidationCheck } from "../sdk/schemas";
+import { canonicalJson, type ByokKeyConfig, type ByokStatus, type ValidationCheck } from "../sdk/schemas";
 import { EXAMPLES } from "../sdk/schemas/formats";
 import {
   AWS_ACTIONS,
@@ -148,9 +148,9 @@ function isByokConfigurationType(args: MockResourceArgs): boolean {
   return args.type === DYNAMIC_RESOURCE_TYPE && findKeyReference(args.inputs) !== undefined;
 }
 
-/** The `{provider, aws|azure}` key reference among a ByokConfiguration's inputs. */
-function findKeyReference(inputs: Record<string, unknown>): { provider: "aws" | "azure" } | undefined {
-  const isRef = (v: unknown): v is { provider: "aws" | "azure" } =>
+/** The `{provider, aws|azure}` key reference among a ByokConfiguration's inputs (only its provider is read). */
+function findKeyReference(inputs: Record<string, unknown>): Pick<ByokKeyConfig, "provider"> | undefined {
+  const isRef = (v: unknown): v is Pick<ByokKeyConfig, "provider"> =>
     typeof v === "object" && v !== null && ((v as { provider?: unknown }).provider === "aws" || (v as { provider?: unknown }).provider === "azure");
   if (isRef(inputs)) return inputs;
   return Object.values(inputs ?? {}).find(isRef);
@@ -298,7 +298,7 @@ function byokConfiguration({ name, inputs }: MockResourceArgs, ctx: MockContext,
       ...inputs,
       status: options.byok?.status ?? (ok ? "active" : "invalid"),
       effectiveKeySource: options.byok?.effectiveKeySource ?? (ok ? "byok" : "platform-fallback"),
-      etag: `"${fakeHex(`etag:${name}:${JSON.stringify(reference ?? {})}`, 16)}"`,
+      etag: `"${fakeHex(`etag:${name}:${canonicalJson(reference ?? {})}`, 16)}"`,
       validation: { phase: "registration", checkedAt, ok, checks: [...checks] },
       createdAt: checkedAt,
       updatedAt: checkedAt,

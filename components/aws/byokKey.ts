@@ -10,16 +10,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { PutByokRequest } from "../../sdk/schemas/byok";
+import type { AwsByokKeyConfig } from "../../sdk/schemas/byok";
 import { PlatformClient } from "../../sdk/client/platformClient";
 import { resolvePlatformSettings, type PlatformSettings } from "../platformSettings";
 import { DOCUMENTED_POLICY_WARNING, ROLE_POLICY_NAME, keyPolicy, rolePolicy, trustPolicy, type AwsTrust, type PolicyMode } from "./policies";
 import { AWS_LIMITS, accountIdCheck, checkedInput, externalIdCheck, keyArnCheck, principalArnCheck, problemMessage, validateByokKeyArgs } from "./validate";
 
 export type { AwsTrust, PolicyMode } from "./policies";
-
-/** The key reference the ByokConfiguration resource takes for AWS (nickname and activation date are separate inputs). */
-export type AwsByokConfig = Omit<Extract<PutByokRequest, { provider: "aws" }>, "nickname" | "activationDate">;
 
 /** Options of the KMS key the component creates. All of them conflict with `keyArn`. */
 export interface AwsKeyOptions {
@@ -162,7 +159,7 @@ export class ByokKey extends pulumi.ComponentResource {
   /** The key policy, as JSON, or undefined when an existing key is used. */
   readonly keyPolicyDocument: pulumi.Output<string | undefined>;
   /** The input of the ByokConfiguration resource: `{provider: "aws", aws: {keyArn, roleArn}}`. Resolves once the role policy exists. */
-  readonly byokConfig: pulumi.Output<AwsByokConfig>;
+  readonly byokConfig: pulumi.Output<AwsByokKeyConfig>;
 
   /** The KMS key, unless `keyArn` was given. */
   readonly key?: aws.kms.Key;
@@ -253,7 +250,7 @@ export class ByokKey extends pulumi.ComponentResource {
     // rolePolicy.id is a dependency only: the platform must not validate before the role may use the key.
     this.byokConfig = pulumi
       .all([keyArn, this.role.arn, this.rolePolicy.id, this.alias?.id])
-      .apply(([k, r]): AwsByokConfig => ({ provider: "aws", aws: { keyArn: k, roleArn: r } }));
+      .apply(([k, r]): AwsByokKeyConfig => ({ provider: "aws", aws: { keyArn: k, roleArn: r } }));
 
     this.registerOutputs({
       keyArn: this.keyArn,

@@ -7,7 +7,7 @@ import type { AzureCustomerKeyOptions } from "../customer-keys/azure";
 import { skippedMessage } from "../customer-keys/chain";
 import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract";
-import { isKeyVaultHost, type AzureKeyReference } from "../../sdk/schemas";
+import { isKeyVaultHost } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
 import { ApiError } from "../errors";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
@@ -24,7 +24,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
     if (record.provider === "aws") {
       // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
       const { createAwsCustomerKey } = require("../customer-keys/aws") as typeof import("../customer-keys/aws");
-      const ref = record.reference as { keyArn: string; roleArn: string };
+      const ref = record.reference;
       return createAwsCustomerKey({
         accountId,
         keyArn: ref.keyArn,
@@ -35,7 +35,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
         ...overrides.aws,
       });
     }
-    const ref = record.reference as AzureKeyReference;
+    const ref = record.reference;
     // The SSRF guard holds on every path, not only at registration: a stored configuration whose
     // host is no longer allowed (the operator dropped --allow-vault-host) is never called.
     try {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
+import { StoredByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
 import { BYOK_CONFIGURATION_DYNAMIC_TYPE, BYOK_CONFIGURATION_TYPE, ekmMocks, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";

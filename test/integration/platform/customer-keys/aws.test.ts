@@ -308,7 +308,7 @@ describe("createAwsCustomerKey (moto)", function () {
       const base = { accountId: "acct-42", keyArn, roleArn, credentials, platformPrincipalArn: platformArn };
 
       const denied = await createAwsCustomerKey({ ...base, externalId: "ext-42" }).validate();
-      expect(denied[0]).to.include({ name: "sts:AssumeRole", ok: true });
+      expect(denied[0]).to.include({ name: "sts:AssumeRole", status: "ok" });
       expect(denied.slice(1)).to.deep.equal([
         {
           name: "kms:DescribeKey",
