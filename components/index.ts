@@ -12,7 +12,7 @@
 import type * as awsComponents from "./aws/byokKey";
 import type * as azureComponents from "./azure/byokKey";
 
-export { resolvePlatformSettings, PlatformSettingsError, PLATFORM_SETTING_KEYS, type PlatformSettings, type PlatformSettingsSources } from "./platformSettings";
+export { resolvePlatformConnection, PlatformConnectionError, PLATFORM_CONNECTION_KEYS, type PlatformConnection, type PlatformConnectionSources } from "./platformConnection";
 export type { ByokKeyArgs as AwsByokKeyArgs, AwsKeyOptions, AwsRoleOptions, AwsTrust, PolicyMode } from "./aws/byokKey";
 export type { ByokKeyArgs as AzureByokKeyArgs, AzureKeyOptions, AzureVaultOptions, PermissionSet, RoleStrategy } from "./azure/byokKey";
 /** What the components' `byokConfig` outputs: the sdk's key configuration types. */

@@ -15,19 +15,14 @@
  * `ekm:apiToken`, or from `EKM_PLATFORM_URL` / `EKM_API_TOKEN`, read by the provider when it
  * runs. They are never inputs, so they never reach the resource's state.
  *
- * Type token: `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
+ * Type token: `BYOK_CONFIGURATION_TYPE` (`./token.ts`), `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
 import { byokConfigurationProvider } from "./provider";
+import { BYOK_CONFIGURATION_MODULE, BYOK_CONFIGURATION_NAME } from "./token";
 import type { ByokKeyConfigInput } from "./types";
 
-/** The module and type of the resource's token `pulumi-nodejs:dynamic/<module>:<type>`. */
-export const BYOK_CONFIGURATION_MODULE = "ekm";
-/** See BYOK_CONFIGURATION_MODULE. */
-export const BYOK_CONFIGURATION_TYPE = "ByokConfiguration";
-/** The resource's type token. */
-export const BYOK_CONFIGURATION_TOKEN = `pulumi-nodejs:dynamic/${BYOK_CONFIGURATION_MODULE}:${BYOK_CONFIGURATION_TYPE}`;
 
 /** The arguments of a ByokConfiguration. */
 export interface ByokConfigurationArgs {
@@ -126,7 +121,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
       },
       opts,
       BYOK_CONFIGURATION_MODULE,
-      BYOK_CONFIGURATION_TYPE,
+      BYOK_CONFIGURATION_NAME,
     );
   }
 }

@@ -34,12 +34,18 @@ function compare(old: unknown, next: unknown): Comparison {
   return sameCanonical(old, next) ? "same" : "different";
 }
 
-/** True when two `config` values name the same key (provider and reference), ignoring key order and absent optionals. */
+/**
+ * True when two `config` values name the same key (provider and reference), ignoring key order and absent optionals.
+ * @internal
+ */
 export function sameKey(a: unknown, b: unknown): boolean {
   return !containsUnknown(b) && sameCanonical(a, b);
 }
 
-/** The diff of the old outputs `olds` against the new inputs `news`. */
+/**
+ * The diff of the old outputs `olds` against the new inputs `news`.
+ * @internal
+ */
 export function diffByok(olds: PropertyBag, news: PropertyBag): Required<Pick<pulumi.dynamic.DiffResult, "changes" | "replaces" | "deleteBeforeReplace">> {
   const account = compare(olds.accountId, news.accountId);
   const newKind = kindOf(news.config);

@@ -1,22 +1,28 @@
 /**
  * What the ByokConfiguration provider does, one function per provider method. The provider
  * object (`./provider.ts`) is serialized into the state and loads this module with `require()`
- * at call time, so this module may import freely: the sdk client, the schemas, the settings.
+ * at call time, so this module may import freely: the sdk client, the schemas, the platform connection.
  *
  * The platform URL and token are resolved on every call, from the stack config the engine hands
  * to the provider's `configure` (`ekm:platformUrl`, secret `ekm:apiToken`) or from the
  * environment (`EKM_PLATFORM_URL`, `EKM_API_TOKEN`). They are never part of the inputs, the
  * outputs or any message.
+ *
+ * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which only the
+ * serialized provider loads; not an API.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, isPlatformError, type PlatformError } from "../sdk/client";
 import { keyConfigOf, type StoredByokConfiguration as StoredConfiguration, type KeyManagementState, type PutByokRequest } from "../sdk/schemas";
-import { resolvePlatformSettings, type PlatformSettings } from "../components/platformSettings";
-import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures } from "./check";
+import { resolvePlatformConnection, type PlatformConnection } from "../components/platformConnection";
+import { checkByokInputs, dryRunFailure, needsDryRun, validationFailures } from "./check";
 import { diffByok, sameKey } from "./diff";
 import type { ByokInputs, ByokOutputs, PropertyBag } from "./types";
 
-/** What every operation needs besides its arguments. */
+/**
+ * What every operation needs besides its arguments.
+ * @internal
+ */
 export interface OperationContext {
   /**
    * Reads `platformUrl` or `apiToken` from the `ekm` namespace of the stack config the engine
@@ -37,15 +43,18 @@ export interface OperationContext {
   readonly warn?: (message: string) => void;
 }
 
-/** Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key. */
+/**
+ * Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key.
+ * @internal
+ */
 export const TIMEOUTS = { call: 30_000, register: 60_000, revert: 600_000 } as const;
 
-function settingsOf(ctx: OperationContext): PlatformSettings {
-  return resolvePlatformSettings({ config: ctx.config ?? (() => undefined), env: ctx.env ?? process.env });
+function connectionOf(ctx: OperationContext): PlatformConnection {
+  return resolvePlatformConnection({ config: ctx.config ?? (() => undefined), env: ctx.env ?? process.env });
 }
 
 function connect(ctx: OperationContext): { client: PlatformClient; baseUrl: string } {
-  const s = settingsOf(ctx);
+  const s = connectionOf(ctx);
   return { client: new PlatformClient({ baseUrl: s.baseUrl, token: s.token, timeoutMs: TIMEOUTS.call }), baseUrl: s.baseUrl };
 }
 
@@ -66,12 +75,18 @@ function identical(stored: StoredConfiguration, body: PutByokRequest): boolean {
   return sameKey(keyConfigOf(stored), keyConfigOf(body)) && stored.nickname === body.nickname && stored.activationDate === body.activationDate;
 }
 
-/** A one-line description of a stored key, for messages. */
+/**
+ * A one-line description of a stored key, for messages.
+ * @internal
+ */
 export function describeKey(c: StoredConfiguration | PutByokRequest): string {
   return c.provider === "aws" ? `AWS KMS key ${c.aws.keyArn} (role ${c.aws.roleArn})` : `Azure Key Vault key ${c.azure.keyName}${c.azure.keyVersion ? `/${c.azure.keyVersion}` : ""} in ${c.azure.vaultUrl}`;
 }
 
-/** The outputs, from the account's live state. */
+/**
+ * The outputs, from the account's live state.
+ * @internal
+ */
 export function outputsOf(state: KeyManagementState, adoptExisting: boolean): ByokOutputs | undefined {
   const b = state.byok;
   if (!b) return undefined;
@@ -92,7 +107,10 @@ export function outputsOf(state: KeyManagementState, adoptExisting: boolean): By
   };
 }
 
-/** The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration. */
+/**
+ * The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration.
+ * @internal
+ */
 export function inputsOf(outs: ByokOutputs): ByokInputs {
   return { accountId: outs.accountId, config: outs.config, nickname: outs.nickname, activationDate: outs.activationDate, adoptExisting: outs.adoptExisting };
 }
@@ -135,25 +153,28 @@ function staleEtag(accountId: string, etag: string | undefined): Error {
   );
 }
 
-/** `check`: schema validation, then (when the key is new and every input known) a dry run on the platform. */
+/**
+ * `check`: schema validation, then (when the key is new and every input known) a dry run on the platform.
+ * @internal
+ */
 export async function check(olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CheckResult> {
   const outcome = checkByokInputs(news);
   const { inputs, failures, request } = outcome;
   if (failures.length > 0 || !request || !needsDryRun(olds, request)) return { inputs, failures };
-  let settings: PlatformSettings;
+  let connection: PlatformConnection;
   try {
-    settings = settingsOf(ctx);
+    connection = connectionOf(ctx);
   } catch (err) {
     warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
     return { inputs, failures };
   }
-  const client = new PlatformClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } });
+  const client = new PlatformClient({ baseUrl: connection.baseUrl, token: connection.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } });
   try {
     const { validation } = await client.validateByok(request.accountId, request.body);
     return { inputs, failures: validationFailures(validation, request.body.provider) };
   } catch (err) {
     if (!isPlatformError(err)) throw err;
-    const outcomeOfError = dryRunFailure(err, request, settings.baseUrl);
+    const outcomeOfError = dryRunFailure(err, request, connection.baseUrl);
     if ("warning" in outcomeOfError) {
       warnOf(ctx)(outcomeOfError.warning);
       return { inputs, failures };
@@ -162,7 +183,10 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: Operation
   }
 }
 
-/** `diff`: see `diffByok`. */
+/**
+ * `diff`: see `diffByok`.
+ * @internal
+ */
 export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.DiffResult> {
   return diffByok(olds, news);
 }
@@ -170,6 +194,7 @@ export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): P
 /**
  * `create`: registers the key, or adopts the account's configuration when it is identical. A
  * different configuration is replaced only with `adoptExisting: true`.
+ * @internal
  */
 export async function create(inputs: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CreateResult<ByokOutputs>> {
   const { accountId, body, adoptExisting } = requestOf(inputs);
@@ -194,6 +219,7 @@ export async function create(inputs: PropertyBag, ctx: OperationContext = {}): P
 /**
  * `read`: the live configuration, so refresh shows drift (status, fallback, changes made outside
  * Pulumi). A configuration deleted outside Pulumi reads as gone (no id).
+ * @internal
  */
 export async function read(id: string, props: PropertyBag | undefined, ctx: OperationContext = {}): Promise<{ id?: string; props?: ByokOutputs; inputs?: ByokInputs }> {
   const accountId = id || String(props?.accountId ?? "");
@@ -211,7 +237,10 @@ export async function read(id: string, props: PropertyBag | undefined, ctx: Oper
   return { id: accountId, props: outs, inputs: inputsOf(outs) };
 }
 
-/** `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone. */
+/**
+ * `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone.
+ * @internal
+ */
 export async function update(id: string, olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.UpdateResult<ByokOutputs>> {
   const { accountId, body, adoptExisting } = requestOf(news);
   if (accountId !== id) {
@@ -244,7 +273,7 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, c
  */
 function unknownAccount(accountId: string, baseUrl: string, err: PlatformError): Error {
   return new Error(
-    `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${serverMessage(err.message)}). ` +
+    `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${err.reason}). ` +
       'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
   );
 }
@@ -253,7 +282,10 @@ function gone(accountId: string): Error {
   return new Error(`ByokConfiguration ${accountId}: the configuration was deleted outside Pulumi: run "pulumi refresh", and "pulumi up" registers it again`);
 }
 
-/** How long `delete` waits for a revert that another call started, and how often it looks. */
+/**
+ * How long `delete` waits for a revert that another call started, and how often it looks.
+ * @internal
+ */
 export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
 
 /**
@@ -263,6 +295,7 @@ export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
  * is an unknown account or another account's token (e.g. the replace after a change of accountId
  * runs with the new account's token), so it fails: the old account would otherwise stay on BYOK
  * while the resource leaves the state.
+ * @internal
  */
 export async function remove(id: string, _props: PropertyBag, ctx: OperationContext = {}): Promise<void> {
   const { client, baseUrl } = connect(ctx);
@@ -280,7 +313,7 @@ export async function remove(id: string, _props: PropertyBag, ctx: OperationCont
     }
     if (isPlatformError(err, 409)) {
       // The platform's message says what would be lost and how to fix it.
-      throw new Error(`ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${serverMessage(err.message)}`);
+      throw new Error(`ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${err.reason}`);
     }
     throw err;
   }

@@ -17,7 +17,10 @@ export type TaggedInputs<T> = T extends { provider: string } ? { readonly provid
 /** Which key to register, as an argument: `ByokKeyConfig` (sdk/schemas) with Inputs, e.g. a ByokKey component's `byokConfig`. */
 export type ByokKeyConfigInput = TaggedInputs<ByokKeyConfig>;
 
-/** The inputs of the resource once resolved (what `check`, `diff`, `create` and `update` receive). */
+/**
+ * The inputs of the resource once resolved (what `check`, `diff`, `create` and `update` receive).
+ * @internal
+ */
 export interface ByokInputs {
   readonly accountId: string;
   readonly config: ByokKeyConfig;
@@ -43,21 +46,31 @@ export interface ByokOutputs extends ByokInputs {
   readonly fallback?: Fallback;
 }
 
-/** A property bag as the engine hands it over: anything may be missing, malformed or unknown. */
+/**
+ * A property bag as the engine hands it over: anything may be missing, malformed or unknown.
+ * @internal
+ */
 export type PropertyBag = Readonly<Record<string, unknown>>;
 
 /**
  * The value the engine sends for an input that is not known yet (during preview).
  * https://github.com/pulumi/pulumi/blob/master/sdk/nodejs/runtime/rpc.ts (`unknownValue`)
+ * @internal
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** True when `value` is the engine's unknown sentinel. */
+/**
+ * True when `value` is the engine's unknown sentinel.
+ * @internal
+ */
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
-/** True when `value` or anything inside it is unknown. */
+/**
+ * True when `value` or anything inside it is unknown.
+ * @internal
+ */
 export function containsUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);

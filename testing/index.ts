@@ -9,7 +9,8 @@
  * - `recorded(mocks)`: the resources and calls the mocks saw, by type and name.
  * - `waitForRegistrations()`: wait until every constructed resource has been registered.
  */
-export { ekmMocks, BYOK_CONFIGURATION_TYPE, BYOK_CONFIGURATION_DYNAMIC_TYPE, DYNAMIC_RESOURCE_TYPE, type EkmMocksOptions, type MockContext, type ResourceMock, type CallMock } from "./mocks";
+export { BYOK_CONFIGURATION_TYPE } from "../dynamic-providers/token";
+export { ekmMocks, DYNAMIC_RESOURCE_TYPE, type EkmMocksOptions, type MockContext, type ResourceMock, type CallMock } from "./mocks";
 export { outputValue, outputFailure, outputDependencies, waitForRegistrations } from "./outputs";
 export { recorded, RecordedResources, type RecordedResource, type RecordedCall } from "./recorded";
 export { fakeGuid, fakeHex } from "./fakes";

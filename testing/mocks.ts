@@ -26,6 +26,7 @@ import {
   type AwsValidationStep,
   type AzureValidationStep,
 } from "../sdk/contract";
+import { BYOK_CONFIGURATION_TYPE } from "../dynamic-providers/token";
 import { fakeDigits, fakeGuid, fakeHex, fakeUpperAlnum } from "./fakes";
 import { startRecording } from "./recorded";
 
@@ -70,10 +71,6 @@ export interface EkmMocksOptions {
   readonly unknownResources?: "echo" | "throw";
 }
 
-/** A type token of the ByokConfiguration resource. */
-export const BYOK_CONFIGURATION_TYPE = "ekm:index:ByokConfiguration";
-/** The type token of the ByokConfiguration dynamic resource (`pulumi.dynamic.Resource` with module "ekm"). */
-export const BYOK_CONFIGURATION_DYNAMIC_TYPE = "pulumi-nodejs:dynamic/ekm:ByokConfiguration";
 /** The type token of a dynamic resource that passes no module/type. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
@@ -280,7 +277,6 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
         state: { ...inputs, name: guid, type: "Microsoft.Authorization/roleAssignments", createdOn: ctx.now().toISOString() },
       };
     },
-    [BYOK_CONFIGURATION_DYNAMIC_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
     [BYOK_CONFIGURATION_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
   };
 }

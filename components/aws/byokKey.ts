@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsByokKeyConfig } from "../../sdk/schemas/byok";
 import { PlatformClient } from "../../sdk/client/platformClient";
-import { resolvePlatformSettings, type PlatformSettings } from "../platformSettings";
+import { resolvePlatformConnection, type PlatformConnection } from "../platformConnection";
 import { DOCUMENTED_POLICY_WARNING, ROLE_POLICY_NAME, keyPolicy, rolePolicy, trustPolicy, type AwsTrust, type PolicyMode } from "./policies";
 import { AWS_LIMITS, accountIdCheck, checkedInput, externalIdCheck, keyArnCheck, principalArnCheck, problemMessage, validateByokKeyArgs } from "./validate";
 
@@ -127,7 +127,7 @@ export interface ByokKeyArgs {
   /**
    * The role's permissions. `"least-privilege"`: kms:DescribeKey, and kms:Encrypt, kms:Decrypt
    * and kms:GenerateDataKey only with `kms:EncryptionContext:tenant_id = <accountId>`, on this
-   * key only. `"documented"`: the seed documentation's policy verbatim, which denies DescribeKey
+   * key only. `"documented"`: the product documentation's policy verbatim, which denies DescribeKey
    * and isolates nothing (a warning says why). A change updates the policies in place.
    * @default "least-privilege"
    */
@@ -282,12 +282,12 @@ function checkedTrust(trust: pulumi.Input<AwsTrust>, argument: string, resource:
 
 /**
  * Reads the trust from the platform (`GET /v1/accounts/{accountId}/key-management/trust`).
- * The platform settings are resolved now, so a missing URL or token fails before any child is created.
+ * The platform connection is resolved now, so a missing URL or token fails before any child is created.
  */
-export function platformTrust(accountId: pulumi.Input<string>, resource: pulumi.Resource, settings?: PlatformSettings): pulumi.Output<AwsTrust> {
-  let resolved: PlatformSettings;
+export function platformTrust(accountId: pulumi.Input<string>, resource: pulumi.Resource, connection?: PlatformConnection): pulumi.Output<AwsTrust> {
+  let resolved: PlatformConnection;
   try {
-    resolved = settings ?? resolvePlatformSettings();
+    resolved = connection ?? resolvePlatformConnection();
   } catch (err) {
     throw new pulumi.ResourceError(
       `trust is not set and the platform cannot be asked for it: ${(err as Error).message}; or pass trust: { principalArn, externalId } from GET /v1/accounts/{accountId}/key-management/trust`,

@@ -3,7 +3,7 @@
  * identity policy, its trust policy and the KMS key policy.
  *
  * Why two policies exist, and why least-privilege is the default:
- * the seed documentation puts `kms:EncryptionContext:tenant_id = ${aws:RequestedRegion}`
+ * the published documentation puts `kms:EncryptionContext:tenant_id = ${aws:RequestedRegion}`
  * over all four actions. DescribeKey requests carry no encryption context, so that
  * condition never matches them and DescribeKey is implicitly denied; and comparing a
  * tenant ID with a Region name isolates nothing. The least-privilege policy therefore
@@ -55,7 +55,7 @@ export interface AwsTrust {
 }
 
 /**
- * The IAM policy the seed documentation publishes, reproduced verbatim (including the
+ * The IAM policy the product documentation publishes, reproduced verbatim (including the
  * literal `${aws:RequestedRegion}` policy variable). Only used with `policy: "documented"`.
  */
 export function documentedRolePolicy(): PolicyDocument {

@@ -146,7 +146,7 @@ export interface ByokKeyArgs {
    */
   readonly roleStrategy?: RoleStrategy;
   /**
-   * `"documented"`: the seed's five data actions (read, wrap, unwrap, encrypt, decrypt) and key
+   * `"documented"`: the five documented data actions (read, wrap, unwrap, encrypt, decrypt) and key
    * ops wrapKey, unwrapKey, encrypt, decrypt. `"wrap-unwrap"`: read, wrap and unwrap only, which
    * is all the platform uses. A change updates the key ops and the role in place.
    * @default "documented"

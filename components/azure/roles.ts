@@ -19,7 +19,7 @@ import { DOCUMENTED_DATA_ACTIONS, KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_
 export type RoleStrategy = "least-privilege" | "builtin";
 
 /**
- * Which permissions the platform gets. `"documented"`: the seed's five data actions (read, wrap,
+ * Which permissions the platform gets. `"documented"`: the five documented data actions (read, wrap,
  * unwrap, encrypt, decrypt). `"wrap-unwrap"`: read, wrap and unwrap only, which is all the
  * platform's validation and envelope encryption use.
  */
@@ -35,7 +35,7 @@ export function keyOps(permissionSet: PermissionSet): string[] {
   return permissionSet === "documented" ? ["wrapKey", "unwrapKey", "encrypt", "decrypt"] : ["wrapKey", "unwrapKey"];
 }
 
-/** The built-in roles that together grant a permission set (a superset: Crypto User grants more than the seed asks). */
+/** The built-in roles that together grant a permission set (a superset: Crypto User grants more than the documented access). */
 export function builtinRoles(permissionSet: PermissionSet): BuiltinRole[] {
   return permissionSet === "documented" ? [KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER] : [KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER];
 }

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_DYNAMIC_TYPE } from "../../testing";
+import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_TYPE } from "../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const TRUST = { principalArn: "arn:aws:iam::999988887777:role/ekm-platform", externalId: "ekm-0123456789abcdef0123456789abcdef" };
@@ -35,7 +35,7 @@ describe("onboarding program (examples/testing-with-mocks)", () => {
   it("registers the customer's key with the platform, which reports it active", async () => {
     expect(await outputValue(program.status)).to.equal("active");
     expect(await outputValue(program.effectiveKeySource)).to.equal("byok");
-    const registration = recorded(mocks).find(BYOK_CONFIGURATION_DYNAMIC_TYPE, "customer-byok");
+    const registration = recorded(mocks).find(BYOK_CONFIGURATION_TYPE, "customer-byok");
     expect(registration.inputs.config).to.deep.equal({ provider: "aws", aws: { keyArn: await outputValue(program.keyArn), roleArn: await outputValue(program.roleArn) } });
     expect(registration.inputs).to.include({ accountId: ACCOUNT, nickname: "Production BYOK key", activationDate: "2026-12-01" });
   });

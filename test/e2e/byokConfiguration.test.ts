@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { DisableKeyCommand } from "@aws-sdk/client-kms";
 import { defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../platform";
 import type { KeyManagementState, PlatformClient } from "../../sdk";
-import { BYOK_CONFIGURATION_TOKEN } from "../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE } from "../../dynamic-providers";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../support/awsCustomer";
 import { startMoto, type MotoServer } from "../support/moto";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
@@ -67,9 +67,9 @@ const ENV_STACK = "env-token";
 const ACTIVE_SINCE = "2020-01-01";
 
 /** Every ByokConfiguration step of a preview, as op strings. */
-const byokOps = (p: PreviewJson) => opsOf(p, BYOK_CONFIGURATION_TOKEN);
+const byokOps = (p: PreviewJson) => opsOf(p, BYOK_CONFIGURATION_TYPE);
 const byokStep = (p: PreviewJson) => {
-  const steps = (p.steps ?? []).filter((s) => (s.urn.split("::")[2] ?? "").endsWith(BYOK_CONFIGURATION_TOKEN) && s.op !== "refresh");
+  const steps = (p.steps ?? []).filter((s) => (s.urn.split("::")[2] ?? "").endsWith(BYOK_CONFIGURATION_TYPE) && s.op !== "refresh");
   expect(steps, "exactly one ByokConfiguration step").to.have.length(1);
   return steps[0];
 };
@@ -210,7 +210,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
 
     const up = await counted("up (nickname: update)", () => runPulumi(project, ["up", "--yes"], { stack: SECRET_STACK }));
     ok(up.r);
-    expect(up.r.stdout).to.include(`${BYOK_CONFIGURATION_TOKEN} byok updated`);
+    expect(up.r.stdout).to.include(`${BYOK_CONFIGURATION_TYPE} byok updated`);
     expect(up.r.stdout).to.include("[diff: ~nickname]");
     expect(up.r.stdout).not.to.match(/replac/i);
     expect(up.calls).to.include({ patchByok: 1 });
@@ -334,7 +334,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
           expect(line).to.match(c.message);
           callReport.push(`  ↳ ${line!.trim()}`);
           expect(out).to.include(c.property);
-          expect(out).to.include(BYOK_CONFIGURATION_TOKEN);
+          expect(out).to.include(BYOK_CONFIGURATION_TYPE);
           expect(calls.validateByok, "the dry run ran on the platform").to.equal(1);
           expect(calls.putByok ?? 0).to.equal(0);
           expect(await state(accountId), "nothing changed on the platform").to.deep.equal(before);

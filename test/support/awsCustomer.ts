@@ -1,6 +1,6 @@
 // The customer side in moto, provisioned as a customer would: a KMS key with rotation on, and a
 // role that trusts the platform with the account's external ID and holds the two-statement
-// least-privilege policy (DESIGN §4).
+// least-privilege policy (components/aws/policies.ts).
 import { randomUUID } from "node:crypto";
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { StoredByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
-import { BYOK_CONFIGURATION_DYNAMIC_TYPE, BYOK_CONFIGURATION_TYPE, ekmMocks, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
+import { ByokConfiguration } from "../../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE, ekmMocks, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const AWS_CONFIG = {
@@ -91,7 +92,17 @@ describe("ekmMocks", () => {
     expect(vault.properties).to.include({ vaultUri: "https://contoso-byok.vault.azure.net/", enableRbacAuthorization: true, enablePurgeProtection: true });
   });
 
-  for (const type of [BYOK_CONFIGURATION_TYPE, BYOK_CONFIGURATION_DYNAMIC_TYPE]) {
+  it("finds a real ByokConfiguration by BYOK_CONFIGURATION_TYPE, the token the resource registers with", async () => {
+    expect(BYOK_CONFIGURATION_TYPE).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
+    const resource = new ByokConfiguration("customer-byok", { accountId: ACCOUNT, config: { provider: "aws", aws: AWS_CONFIG.aws }, nickname: "prod", activationDate: "2026-12-01" });
+    expect(await outputValue(resource.status)).to.equal("active");
+    await waitForRegistrations();
+    const registration = recorded(mocks).find(BYOK_CONFIGURATION_TYPE, "customer-byok");
+    expect(registration.inputs).to.deep.include({ accountId: ACCOUNT, config: AWS_CONFIG, nickname: "prod", activationDate: "2026-12-01", adoptExisting: false });
+    expect(registration.id).to.equal(ACCOUNT);
+  });
+
+  for (const type of [BYOK_CONFIGURATION_TYPE]) {
     it(`answers ${type} as the platform reports a registered AWS key: active, byok, an etag and passing checks`, async () => {
       const resource = new FakeByokConfiguration(type, "byok", AWS_CONFIG);
       expect(await outputValue(resource.status)).to.equal("active");

@@ -3,7 +3,7 @@
 // loopback. Only the customer's KMS is simulated in-process (fakeCustomerKeys.ts); the AWS path
 // against moto is test/integration/dynamic-providers/provider.test.ts.
 import { expect } from "chai";
-import { BYOK_CONFIGURATION_TOKEN } from "../../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE } from "../../../dynamic-providers";
 import type { ByokConfigurationProvider } from "../../../dynamic-providers/provider";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { freePort } from "../../support/ports";
@@ -90,7 +90,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
   it("registers under its own type token with the inputs, and a provider text that captures only module paths", () => {
     expect(reg.type).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
-    expect(BYOK_CONFIGURATION_TOKEN).to.equal(reg.type);
+    expect(BYOK_CONFIGURATION_TYPE).to.equal(reg.type);
     expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "nickname"]);
     expect(reg.inputs.adoptExisting).to.equal(false);
     expect(reg.providerText).to.match(/^exports\.handler = /);

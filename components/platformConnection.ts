@@ -7,11 +7,11 @@
  * put into a resource's inputs or outputs, where it would be written to the state file.
  *
  * The module has no top-level imports besides types, so closure serialization of the
- * dynamic provider can capture `resolvePlatformSettings` without capturing `@pulumi/pulumi`.
+ * dynamic provider can capture `resolvePlatformConnection` without capturing `@pulumi/pulumi`.
  */
 
-/** The platform URL and token. */
-export interface PlatformSettings {
+/** The platform URL and token a client connects with (the platform's own operator settings are `PlatformSettings` in `platform/context.ts`). */
+export interface PlatformConnection {
   /** Base URL of the platform, e.g. `https://ekm.example.com` or `http://127.0.0.1:8080`, without a trailing slash. */
   readonly baseUrl: string;
   /** Bearer token of the platform account (or admin). Keep it out of state. */
@@ -19,7 +19,7 @@ export interface PlatformSettings {
 }
 
 /** Stack config keys (namespace `ekm`) and environment variables that configure the platform. */
-export const PLATFORM_SETTING_KEYS = {
+export const PLATFORM_CONNECTION_KEYS = {
   /** Stack config `ekm:platformUrl`. */
   urlConfig: "platformUrl",
   /** Secret stack config `ekm:apiToken`. */
@@ -30,8 +30,8 @@ export const PLATFORM_SETTING_KEYS = {
   tokenEnv: "EKM_API_TOKEN",
 } as const;
 
-/** Where `resolvePlatformSettings` looks; both sources are injectable for tests and for the dynamic provider's `configure()`. */
-export interface PlatformSettingsSources {
+/** Where `resolvePlatformConnection` looks; both sources are injectable for tests and for the dynamic provider's `configure()`. */
+export interface PlatformConnectionSources {
   /**
    * Reads a key of the `ekm` config namespace (`platformUrl` or `apiToken`), or returns undefined.
    * @default `new pulumi.Config("ekm").get(key)` (secret values are returned decrypted; they stay in memory only)
@@ -45,10 +45,10 @@ export interface PlatformSettingsSources {
 }
 
 /** The platform URL or token is missing or malformed; the message says how to set it and never contains the token. */
-export class PlatformSettingsError extends Error {
+export class PlatformConnectionError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "PlatformSettingsError";
+    this.name = "PlatformConnectionError";
   }
 }
 
@@ -56,16 +56,16 @@ export class PlatformSettingsError extends Error {
  * Resolves the platform URL and token: stack config `ekm:platformUrl` and secret `ekm:apiToken`
  * first, then the environment variables `EKM_PLATFORM_URL` and `EKM_API_TOKEN`.
  *
- * @throws PlatformSettingsError when either is missing or the URL is not http(s).
+ * @throws PlatformConnectionError when either is missing or the URL is not http(s).
  */
-export function resolvePlatformSettings(sources: PlatformSettingsSources = {}): PlatformSettings {
+export function resolvePlatformConnection(sources: PlatformConnectionSources = {}): PlatformConnection {
   const env = sources.env ?? process.env;
   const config = sources.config ?? defaultConfigReader();
-  const url = nonEmpty(config(PLATFORM_SETTING_KEYS.urlConfig)) ?? nonEmpty(env[PLATFORM_SETTING_KEYS.urlEnv]);
-  const token = nonEmpty(config(PLATFORM_SETTING_KEYS.tokenConfig)) ?? nonEmpty(env[PLATFORM_SETTING_KEYS.tokenEnv]);
+  const url = nonEmpty(config(PLATFORM_CONNECTION_KEYS.urlConfig)) ?? nonEmpty(env[PLATFORM_CONNECTION_KEYS.urlEnv]);
+  const token = nonEmpty(config(PLATFORM_CONNECTION_KEYS.tokenConfig)) ?? nonEmpty(env[PLATFORM_CONNECTION_KEYS.tokenEnv]);
   if (url === undefined) {
-    throw new PlatformSettingsError(
-      `the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set ${PLATFORM_SETTING_KEYS.urlEnv}`,
+    throw new PlatformConnectionError(
+      `the platform URL is not set: run "pulumi config set ekm:platformUrl https://<platform host>" or set ${PLATFORM_CONNECTION_KEYS.urlEnv}`,
     );
   }
   let parsed: URL | undefined;
@@ -75,13 +75,13 @@ export function resolvePlatformSettings(sources: PlatformSettingsSources = {}): 
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
-    throw new PlatformSettingsError(
-      `the platform URL must be an http(s) URL such as https://ekm.example.com; received ${JSON.stringify(url)} (from ekm:platformUrl or ${PLATFORM_SETTING_KEYS.urlEnv})`,
+    throw new PlatformConnectionError(
+      `the platform URL must be an http(s) URL such as https://ekm.example.com; received ${JSON.stringify(url)} (from ekm:platformUrl or ${PLATFORM_CONNECTION_KEYS.urlEnv})`,
     );
   }
   if (token === undefined) {
-    throw new PlatformSettingsError(
-      `the platform API token is not set: run "pulumi config set --secret ekm:apiToken <token>" or set ${PLATFORM_SETTING_KEYS.tokenEnv}`,
+    throw new PlatformConnectionError(
+      `the platform API token is not set: run "pulumi config set --secret ekm:apiToken <token>" or set ${PLATFORM_CONNECTION_KEYS.tokenEnv}`,
     );
   }
   return { baseUrl: url.replace(/\/+$/, ""), token };

@@ -1,15 +1,15 @@
 /**
- * resolvePlatformSettings: stack config first, then the environment; exact messages; the
+ * resolvePlatformConnection: stack config first, then the environment; exact messages; the
  * token never appears in a message.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { PlatformSettingsError, resolvePlatformSettings } from "../../../components/platformSettings";
+import { PlatformConnectionError, resolvePlatformConnection } from "../../../components/platformConnection";
 
 const TOKEN = "ekm_secret_token_7f3a9c";
 const config = (values: Record<string, string>) => (key: string) => values[key];
 
-describe("resolvePlatformSettings", () => {
+describe("resolvePlatformConnection", () => {
   const resolved: { when: string; config: Record<string, string>; env: Record<string, string>; expected: { baseUrl: string; token: string } }[] = [
     {
       when: "stack config sets both",
@@ -44,7 +44,7 @@ describe("resolvePlatformSettings", () => {
   ];
   for (const c of resolved) {
     it(`resolves the URL and token when ${c.when}`, () => {
-      expect(resolvePlatformSettings({ config: config(c.config), env: c.env })).to.deep.equal(c.expected);
+      expect(resolvePlatformConnection({ config: config(c.config), env: c.env })).to.deep.equal(c.expected);
     });
   }
 
@@ -75,9 +75,9 @@ describe("resolvePlatformSettings", () => {
     },
   ];
   for (const c of rejected) {
-    it(`rejects the settings when ${c.when}, without showing the token`, () => {
-      expect(() => resolvePlatformSettings({ config: config(c.config), env: c.env }))
-        .to.throw(PlatformSettingsError)
+    it(`rejects the connection when ${c.when}, without showing the token`, () => {
+      expect(() => resolvePlatformConnection({ config: config(c.config), env: c.env }))
+        .to.throw(PlatformConnectionError)
         .with.property("message", c.message)
         .that.does.not.contain(TOKEN);
     });
@@ -87,7 +87,7 @@ describe("resolvePlatformSettings", () => {
     const saved = pulumi.runtime.allConfig();
     pulumi.runtime.setAllConfig({ "ekm:platformUrl": "https://ekm.example.com", "ekm:apiToken": TOKEN }, ["ekm:apiToken"]);
     try {
-      expect(resolvePlatformSettings({ env: {} })).to.deep.equal({ baseUrl: "https://ekm.example.com", token: TOKEN });
+      expect(resolvePlatformConnection({ env: {} })).to.deep.equal({ baseUrl: "https://ekm.example.com", token: TOKEN });
     } finally {
       pulumi.runtime.setAllConfig(saved);
     }
