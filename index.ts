@@ -1,10 +1,17 @@
 /**
- * pulumi-ekm: Enterprise Key Management as code.
+ * pulumi-ekm: Enterprise Key Management as code. The root entry holds what a Pulumi program uses:
  *
- * - `ByokConfiguration`: the dynamic resource that registers a customer key with the platform.
- * - `components`: the customer side on AWS (`aws.ByokKey`) and Azure (`azure.ByokKey`).
- * - `sdk`: the Key Management API contract and `PlatformClient` (also at `pulumi-ekm/sdk`).
+ * - `ByokConfiguration` (with its arguments, its outputs and its type token): registers an
+ *   account's key with the platform.
+ * - `components`: the customer side on AWS (`components.aws.ByokKey`) and Azure (`components.azure.ByokKey`),
+ *   also at `pulumi-ekm/components`.
+ * - `PlatformClient` and `PlatformError`: the typed client of the Key Management API. The whole
+ *   contract (schemas, facts, client options) is at `pulumi-ekm/sdk`; the mocks at `pulumi-ekm/testing`.
  */
-export * as sdk from "./sdk";
-export * from "./dynamic-providers";
+export { ByokConfiguration, type ByokConfigurationArgs } from "./dynamic-providers/byokConfiguration";
+export { BYOK_CONFIGURATION_TYPE } from "./dynamic-providers/token";
+export type { ByokOutputs as ByokConfigurationOutputs, ByokKeyConfigInput } from "./dynamic-providers/types";
+export type { ByokKeyConfig, AwsByokKeyConfig, AzureByokKeyConfig } from "./sdk/schemas/byok";
 export * as components from "./components";
+export { PlatformClient, type PlatformClientOptions } from "./sdk/client/platformClient";
+export { PlatformError, isPlatformError } from "./sdk/client/errors";

@@ -51,7 +51,7 @@ export const statuses = entries.map(
 
 const NOOP_PROGRAM = `import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { BYOK_CONFIGURATION_MODULE } from "pulumi-ekm";
+import { BYOK_CONFIGURATION_MODULE } from "pulumi-ekm/dynamic-providers";
 
 // A dynamic provider that does nothing: create returns an id and echoes the inputs; the
 // default diff, update and delete of dynamic providers apply.

@@ -12,9 +12,11 @@
 import type * as awsComponents from "./aws/byokKey";
 import type * as azureComponents from "./azure/byokKey";
 
-export { resolvePlatformSettings, PlatformSettingsError, PLATFORM_SETTING_KEYS, type PlatformSettings, type PlatformSettingsSources } from "./platformSettings";
-export type { ByokKeyArgs as AwsByokKeyArgs, AwsKeyOptions, AwsRoleOptions, AwsByokConfig, AwsTrust, PolicyMode } from "./aws/byokKey";
-export type { ByokKeyArgs as AzureByokKeyArgs, AzureKeyOptions, AzureVaultOptions, AzureByokConfig, PermissionSet, RoleStrategy } from "./azure/byokKey";
+export { resolvePlatformConnection, PlatformConnectionError, PLATFORM_CONNECTION_KEYS, type PlatformConnection, type PlatformConnectionSources } from "./platformConnection";
+export type { ByokKeyArgs as AwsByokKeyArgs, AwsKeyOptions, AwsRoleOptions, AwsTrust, PolicyMode } from "./aws/byokKey";
+export type { ByokKeyArgs as AzureByokKeyArgs, AzureKeyOptions, AzureVaultOptions, PermissionSet, RoleStrategy } from "./azure/byokKey";
+/** What the components' `byokConfig` outputs: the sdk's key configuration types. */
+export type { AwsByokKeyConfig, AzureByokKeyConfig, ByokKeyConfig } from "../sdk/schemas/byok";
 
 /** `ekm:aws:ByokKey` and its types (needs @pulumi/aws). */
 export declare const aws: typeof awsComponents;

@@ -15,45 +15,14 @@
  * `ekm:apiToken`, or from `EKM_PLATFORM_URL` / `EKM_API_TOKEN`, read by the provider when it
  * runs. They are never inputs, so they never reach the resource's state.
  *
- * Type token: `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
+ * Type token: `BYOK_CONFIGURATION_TYPE` (`./token.ts`), `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ByokStatus, EffectiveKeySource, Validation } from "../sdk/schemas";
+import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
 import { byokConfigurationProvider } from "./provider";
-import type { ByokFallback } from "./types";
+import { BYOK_CONFIGURATION_MODULE, BYOK_CONFIGURATION_NAME } from "./token";
+import type { ByokKeyConfigInput } from "./types";
 
-/** The module and type of the resource's token `pulumi-nodejs:dynamic/<module>:<type>`. */
-export const BYOK_CONFIGURATION_MODULE = "ekm";
-/** See BYOK_CONFIGURATION_MODULE. */
-export const BYOK_CONFIGURATION_TYPE = "ByokConfiguration";
-/** The resource's type token. */
-export const BYOK_CONFIGURATION_TOKEN = `pulumi-nodejs:dynamic/${BYOK_CONFIGURATION_MODULE}:${BYOK_CONFIGURATION_TYPE}`;
-
-/** The customer's AWS KMS key and the role the platform assumes (the `aws` part of an AWS ByokKey's `byokConfig`). */
-export interface AwsKeyReferenceInput {
-  /** The KMS key ARN (not an alias ARN), e.g. `arn:aws:kms:us-east-1:111122223333:key/1234abcd-…`. */
-  readonly keyArn: pulumi.Input<string>;
-  /** The IAM role ARN the platform assumes with the account's external ID. */
-  readonly roleArn: pulumi.Input<string>;
-}
-
-/** The customer's Azure Key Vault key (the `azure` part of an Azure key component's `byokConfig`). */
-export interface AzureKeyReferenceInput {
-  /** The vault's URL, e.g. `https://contoso-byok.vault.azure.net/`. */
-  readonly vaultUrl: pulumi.Input<string>;
-  /** The Microsoft Entra tenant ID of the vault (a GUID). */
-  readonly tenantId: pulumi.Input<string>;
-  /** The key's name in the vault. */
-  readonly keyName: pulumi.Input<string>;
-  /**
-   * A key version (32 hex characters) to pin the key to.
-   * @default versionless: the platform follows the key's newest version
-   */
-  readonly keyVersion?: pulumi.Input<string>;
-}
-
-/** Which key to register: an AWS KMS key or an Azure Key Vault key. */
-export type ByokKeyConfigInput = { readonly provider: "aws"; readonly aws: pulumi.Input<AwsKeyReferenceInput> } | { readonly provider: "azure"; readonly azure: pulumi.Input<AzureKeyReferenceInput> };
 
 /** The arguments of a ByokConfiguration. */
 export interface ByokConfigurationArgs {
@@ -113,7 +82,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
   /** The platform account id (also the resource id). */
   declare readonly accountId: pulumi.Output<string>;
   /** The registered key, as the platform holds it. */
-  declare readonly config: pulumi.Output<{ provider: "aws"; aws: { keyArn: string; roleArn: string } } | { provider: "azure"; azure: { vaultUrl: string; tenantId: string; keyName: string; keyVersion?: string } }>;
+  declare readonly config: pulumi.Output<ByokKeyConfig>;
   /** The key's label, as the platform holds it. */
   declare readonly nickname: pulumi.Output<string>;
   /** The activation date, as the platform holds it. */
@@ -137,7 +106,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
   /** The account's current platform key version, e.g. `pk-3` (used before activation and on fallback). */
   declare readonly platformKeyVersion: pulumi.Output<string>;
   /** Why new content falls back to the platform key, while it does; undefined otherwise. */
-  declare readonly fallback: pulumi.Output<ByokFallback | undefined>;
+  declare readonly fallback: pulumi.Output<Fallback | undefined>;
 
   /**
    * @param name the resource name.
@@ -167,7 +136,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
       },
       opts,
       BYOK_CONFIGURATION_MODULE,
-      BYOK_CONFIGURATION_TYPE,
+      BYOK_CONFIGURATION_NAME,
     );
   }
 }

@@ -8,14 +8,22 @@
  */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { AccountId, ActivationDate, AwsKeyReference, AzureKeyReference, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
+import { AccountId, ActivationDate, AwsByokKeyConfig, AzureByokKeyConfig, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
+import type { PlatformError } from "../sdk/client/errors";
+import { VALIDATION_STEP_FIELD } from "../sdk/contract/validation";
 import { sameKey } from "./diff";
 import { isUnknown, type PropertyBag } from "./types";
 
-/** One check failure, as the engine reports it: `property` is a dotted path into the inputs. */
+/**
+ * One check failure, as the engine reports it: `property` is a dotted path into the inputs.
+ * @internal
+ */
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
-/** What `checkByokInputs` found. */
+/**
+ * What `checkByokInputs` found.
+ * @internal
+ */
 export interface CheckOutcome {
   /** The inputs to store: the news with defaults filled in (`adoptExisting: false`, `forceRevertOnDelete: false`). */
   readonly inputs: Record<string, unknown>;
@@ -37,10 +45,11 @@ const TopLevel = z.strictObject({
   forceRevertOnDelete: z.boolean().optional(),
 });
 
-const AwsConfig = z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference });
-const AzureConfig = z.strictObject({ provider: z.literal("azure"), azure: AzureKeyReference });
 
-/** Dotted paths (`config.aws.keyArn`) of every unknown value inside `value`. */
+/**
+ * Dotted paths (`config.aws.keyArn`) of every unknown value inside `value`.
+ * @internal
+ */
 export function unknownPaths(value: unknown, prefix = ""): string[] {
   if (isUnknown(value)) return [prefix];
   if (value === null || typeof value !== "object") return [];
@@ -63,13 +72,14 @@ function configIssues(config: unknown): FieldIssue[] {
   if (provider !== "aws" && provider !== "azure") {
     return [{ field: "config.provider", message: `must be "aws" or "azure"; received ${quote(provider ?? null)}` }];
   }
-  const parsed = parseWith(provider === "aws" ? AwsConfig : AzureConfig, config);
+  const parsed = parseWith(provider === "aws" ? AwsByokKeyConfig : AzureByokKeyConfig, config);
   return parsed.ok ? [] : parsed.issues.map((i) => ({ field: i.field ? `config.${i.field}` : "config", message: i.message }));
 }
 
 /**
  * Validates the inputs with the sdk schemas. Pure: no platform call.
  * @param news the new inputs as the engine sends them (`__provider` included).
+ * @internal
  */
 export function checkByokInputs(news: PropertyBag): CheckOutcome {
   const { __provider: _provider, ...rest } = news;
@@ -97,24 +107,29 @@ export function checkByokInputs(news: PropertyBag): CheckOutcome {
  * validated when it was registered (refresh shows whether it still works), so neither repeats
  * the real KMS round trip on every preview.
  * @param olds the old inputs (empty for a new resource).
+ * @internal
  */
 export function needsDryRun(olds: PropertyBag, request: NonNullable<CheckOutcome["request"]>): boolean {
   const { nickname: _n, activationDate: _a, ...key } = request.body;
   return olds.accountId !== request.accountId || !sameKey(olds.config, key);
 }
 
-/** The input a failed validation step points at. */
+/**
+ * The input a failed validation step points at (`sdk/contract/validation.ts`); a step this version does not know points at the whole reference.
+ * @internal
+ */
 export function checkProperty(step: string, provider: "aws" | "azure"): string {
-  if (provider === "azure") return "config.azure";
-  if (step.startsWith("sts:") || step.startsWith("iam:")) return "config.aws.roleArn";
-  if (step.startsWith("kms:")) return "config.aws.keyArn";
-  return "config.aws";
+  const field: string | undefined = (VALIDATION_STEP_FIELD as Readonly<Record<string, string>>)[step];
+  return field !== undefined && field.startsWith(provider) ? `config.${field}` : `config.${provider}`;
 }
 
-/** The failed steps of a validation, one failure each (`sts:AssumeRole: …`); skipped steps are left out. */
+/**
+ * The failed steps of a validation, one failure each (`sts:AssumeRole: …`); skipped steps are left out.
+ * @internal
+ */
 export function validationFailures(validation: { readonly ok: boolean; readonly checks: readonly ValidationCheck[] }, provider: "aws" | "azure"): CheckFailure[] {
   if (validation.ok) return [];
-  const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
+  const failed = validation.checks.filter((c) => c.status === "failed");
   if (failed.length === 0) {
     return [{ property: "config", reason: "the platform could not validate the key and named no failed step: run pulumi preview again, or look at the platform's events" }];
   }
@@ -122,30 +137,26 @@ export function validationFailures(validation: { readonly ok: boolean; readonly 
   return failed.map((c) => ({ property: checkProperty(c.name, provider), reason: c.message.startsWith(c.name) ? c.message : `${c.name}: ${c.message}` }));
 }
 
-/** What a failed platform call looks like to `check` (a PlatformError, or its relevant part). */
-export interface CallFailure {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly field?: string;
-  readonly checks?: readonly ValidationCheck[];
-}
+/**
+ * What a failed platform call looks like to `check`: the parts of a PlatformError it reads.
+ * @internal
+ */
+export type CallFailure = Pick<PlatformError, "status" | "code" | "reason" | "field" | "checks">;
 
-/** The server's own message, without the client's `METHOD /path failed (…): ` prefix. */
-export function serverMessage(message: string): string {
-  return message.replace(/^[A-Z]+ \S+ failed \([^)]*\): /, "");
-}
-
-/** The outcome of a failed dry run: failures on inputs, or a warning when the platform could not answer. */
+/**
+ * The outcome of a failed dry run: failures on inputs, or a warning when the platform could not answer.
+ * @internal
+ */
 export type DryRunOutcome = { readonly failures: CheckFailure[] } | { readonly warning: string };
 
 /**
  * Turns a failed `validateByok` call into failures (the inputs are wrong) or a warning (the
  * platform is unreachable or broken, so the key is validated again when it is registered).
+ * @internal
  */
 export function dryRunFailure(err: CallFailure, request: NonNullable<CheckOutcome["request"]>, baseUrl: string): DryRunOutcome {
   const { accountId } = request;
-  const why = serverMessage(err.message);
+  const why = err.reason;
   if (err.status === 0 || err.status === 429 || err.status >= 500) {
     return { warning: `ByokConfiguration ${accountId}: could not dry-run the key validation on the platform at ${baseUrl} (${err.code}): ${why}; the platform validates the key again when it is registered` };
   }

@@ -18,6 +18,7 @@
  * with known values during `up`, so a kind change is still a replace there.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { sameCanonical } from "../sdk/schemas/canonical";
 import { isUnknown, containsUnknown, type PropertyBag } from "./types";
 
 /** How an input compares with its old value. */
@@ -31,28 +32,21 @@ function kindOf(config: unknown): unknown {
 
 function compare(old: unknown, next: unknown): Comparison {
   if (containsUnknown(next)) return "unknown";
-  return canonical(old) === canonical(next) ? "same" : "different";
+  return sameCanonical(old, next) ? "same" : "different";
 }
 
-/** JSON with sorted keys and without undefined members, so `{keyVersion: undefined}` equals `{}`. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, x]) => x !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  ) ?? "undefined";
-}
-
-/** True when two `config` values name the same key (provider and reference), ignoring key order and absent optionals. */
+/**
+ * True when two `config` values name the same key (provider and reference), ignoring key order and absent optionals.
+ * @internal
+ */
 export function sameKey(a: unknown, b: unknown): boolean {
-  return !containsUnknown(b) && canonical(a) === canonical(b);
+  return !containsUnknown(b) && sameCanonical(a, b);
 }
 
-/** The diff of the old outputs `olds` against the new inputs `news`. */
+/**
+ * The diff of the old outputs `olds` against the new inputs `news`.
+ * @internal
+ */
 export function diffByok(olds: PropertyBag, news: PropertyBag): Required<Pick<pulumi.dynamic.DiffResult, "changes" | "replaces" | "deleteBeforeReplace">> {
   const account = compare(olds.accountId, news.accountId);
   const newKind = kindOf(news.config);

@@ -17,8 +17,7 @@ const prefix = (accountId: string) => `ByokConfiguration ${accountId}:`;
 export function stepLines(accountId: string, phase: "dry run" | "registration", validation: Pick<Validation, "checks">): string[] {
   const n = validation.checks.length;
   return validation.checks.map((c, i) => {
-    const outcome = c.ok ? "ok" : c.message.startsWith("skipped") ? "skipped" : "failed";
-    return `${prefix(accountId)} ${phase} step ${i + 1}/${n} ${c.name}: ${outcome} — ${c.message}`;
+    return `${prefix(accountId)} ${phase} step ${i + 1}/${n} ${c.name}: ${c.status} — ${c.message}`;
   });
 }
 

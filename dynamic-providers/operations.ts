@@ -1,26 +1,32 @@
 /**
  * What the ByokConfiguration provider does, one function per provider method. The provider
  * object (`./provider.ts`) is serialized into the state and loads this module with `require()`
- * at call time, so this module may import freely: the sdk client, the schemas, the settings.
+ * at call time, so this module may import freely: the sdk client, the schemas, the platform connection.
  *
  * The platform URL and token are resolved on every call, from the stack config the engine hands
  * to the provider's `configure` (`ekm:platformUrl`, secret `ekm:apiToken`) or from the
  * environment (`EKM_PLATFORM_URL`, `EKM_API_TOKEN`). They are never part of the inputs, the
  * outputs or any message.
+ *
+ * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which only the
+ * serialized provider loads; not an API.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, WrongPlatformUrlError, isPlatformError, withUrlDiagnosis, type PlatformError } from "../sdk/client";
-import type { ByokConfiguration as StoredConfiguration, KeyManagementState, PutByokRequest } from "../sdk/schemas";
-import { resolvePlatformSettings, type PlatformSettings } from "../components/platformSettings";
-import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures } from "./check";
-import { canonical, diffByok, sameKey } from "./diff";
+import { keyConfigOf, type StoredByokConfiguration as StoredConfiguration, type KeyManagementState, type PutByokRequest } from "../sdk/schemas";
+import { resolvePlatformConnection, type PlatformConnection } from "../components/platformConnection";
+import { checkByokInputs, dryRunFailure, needsDryRun, validationFailures } from "./check";
+import { diffByok, sameKey } from "./diff";
 import { forEngine } from "./failures";
 import { activationNotices, revertProgress, stepLines, stateNotice } from "./notices";
 import { providerLog } from "./log";
 import type { CheckFailure } from "./check";
-import type { ByokInputs, ByokKeyConfig, ByokOutputs, PropertyBag } from "./types";
+import type { ByokInputs, ByokOutputs, PropertyBag } from "./types";
 
-/** What every operation needs besides its arguments. */
+/**
+ * What every operation needs besides its arguments.
+ * @internal
+ */
 export interface OperationContext {
   /**
    * Reads `platformUrl` or `apiToken` from the `ekm` namespace of the stack config the engine
@@ -50,15 +56,18 @@ export interface OperationContext {
   readonly now?: () => number;
 }
 
-/** Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key. */
+/**
+ * Timeouts of one attempt, in ms: registration and dry runs make real KMS calls; a revert re-wraps every data key.
+ * @internal
+ */
 export const TIMEOUTS = { call: 30_000, register: 60_000, revert: 600_000 } as const;
 
-function settingsOf(ctx: OperationContext): PlatformSettings {
-  return resolvePlatformSettings({ config: ctx.config ?? (() => undefined), env: ctx.env ?? process.env });
+function connectionOf(ctx: OperationContext): PlatformConnection {
+  return resolvePlatformConnection({ config: ctx.config ?? (() => undefined), env: ctx.env ?? process.env });
 }
 
 function connect(ctx: OperationContext): { client: PlatformClient; baseUrl: string } {
-  const s = settingsOf(ctx);
+  const s = connectionOf(ctx);
   return { client: withUrlDiagnosis(new PlatformClient({ baseUrl: s.baseUrl, token: s.token, timeoutMs: TIMEOUTS.call }), s.baseUrl), baseUrl: s.baseUrl };
 }
 
@@ -80,17 +89,15 @@ function requestOf(inputs: PropertyBag): { accountId: string; body: PutByokReque
   return { ...outcome.request, adoptExisting: inputs.adoptExisting === true, forceRevertOnDelete: inputs.forceRevertOnDelete === true };
 }
 
-/** The key part of a registration or stored configuration: `{provider, aws}` or `{provider, azure}`. */
-export function keyConfigOf(c: PutByokRequest | StoredConfiguration): ByokKeyConfig {
-  return JSON.parse(canonical(c.provider === "aws" ? { provider: "aws", aws: c.aws } : { provider: "azure", azure: c.azure })) as ByokKeyConfig;
-}
-
 /** Same key, nickname and activation date. */
 function identical(stored: StoredConfiguration, body: PutByokRequest): boolean {
   return sameKey(keyConfigOf(stored), keyConfigOf(body)) && stored.nickname === body.nickname && stored.activationDate === body.activationDate;
 }
 
-/** A one-line description of a stored key, for messages. */
+/**
+ * A one-line description of a stored key, for messages.
+ * @internal
+ */
 export function describeKey(c: StoredConfiguration | PutByokRequest): string {
   return c.provider === "aws" ? `AWS KMS key ${c.aws.keyArn} (role ${c.aws.roleArn})` : `Azure Key Vault key ${c.azure.keyName}${c.azure.keyVersion ? `/${c.azure.keyVersion}` : ""} in ${c.azure.vaultUrl}`;
 }
@@ -117,7 +124,10 @@ export function outputsOf(state: KeyManagementState, adoptExisting: boolean, for
   };
 }
 
-/** The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration. */
+/**
+ * The inputs that produce `outs`: what `read` hands back so later diffs start from the live configuration.
+ * @internal
+ */
 export function inputsOf(outs: ByokOutputs): ByokInputs {
   return {
     accountId: outs.accountId,
@@ -178,14 +188,14 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: Operation
   if (failures.length > 0 || !request) return result(failures);
   await tell(warnOf(ctx), activationNotices(request.accountId, olds.activationDate, request.body.activationDate, (ctx.now ?? Date.now)()));
   if (!needsDryRun(olds, request)) return result([]);
-  let settings: PlatformSettings;
+  let connection: PlatformConnection;
   try {
-    settings = settingsOf(ctx);
+    connection = connectionOf(ctx);
   } catch (err) {
     await warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
     return result([]);
   }
-  const client = withUrlDiagnosis(new PlatformClient({ baseUrl: settings.baseUrl, token: settings.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } }), settings.baseUrl);
+  const client = withUrlDiagnosis(new PlatformClient({ baseUrl: connection.baseUrl, token: connection.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } }), connection.baseUrl);
   try {
     if (typeof olds.accountId === "string" && olds.accountId !== request.accountId) {
       const unreachable = await oldAccountUnreachable(client, olds.accountId, request.accountId);
@@ -197,7 +207,7 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: Operation
   } catch (err) {
     if (err instanceof WrongPlatformUrlError) return result([{ property: "", reason: err.message }]);
     if (!isPlatformError(err)) throw err;
-    const outcomeOfError = dryRunFailure(err, request, settings.baseUrl);
+    const outcomeOfError = dryRunFailure(err, request, connection.baseUrl);
     if ("warning" in outcomeOfError) {
       await warnOf(ctx)(outcomeOfError.warning);
       return result([]);
@@ -227,7 +237,10 @@ async function oldAccountUnreachable(client: PlatformClient, oldAccount: string,
   }
 }
 
-/** `diff`: see `diffByok`. */
+/**
+ * `diff`: see `diffByok`.
+ * @internal
+ */
 export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.DiffResult> {
   return diffByok(olds, news);
 }
@@ -235,6 +248,7 @@ export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): P
 /**
  * `create`: registers the key, or adopts the account's configuration when it is identical. A
  * different configuration is replaced only with `adoptExisting: true`.
+ * @internal
  */
 export async function create(inputs: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CreateResult<ByokOutputs>> {
   const { accountId, body, adoptExisting, forceRevertOnDelete } = requestOf(inputs);
@@ -266,6 +280,7 @@ export async function create(inputs: PropertyBag, ctx: OperationContext = {}): P
 /**
  * `read`: the live configuration, so refresh shows drift (status, fallback, changes made outside
  * Pulumi). A configuration deleted outside Pulumi reads as gone (no id).
+ * @internal
  */
 export async function read(id: string, props: PropertyBag | undefined, ctx: OperationContext = {}): Promise<{ id?: string; props?: ByokOutputs; inputs?: ByokInputs }> {
   const accountId = id || String(props?.accountId ?? "");
@@ -288,7 +303,10 @@ export async function read(id: string, props: PropertyBag | undefined, ctx: Oper
   return { id: accountId, props: outs, inputs: inputsOf(outs) };
 }
 
-/** `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone. */
+/**
+ * `update`: a PUT (If-Match) when the key changes, which revalidates it; a PATCH (If-Match) for nickname or date alone.
+ * @internal
+ */
 export async function update(id: string, olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.UpdateResult<ByokOutputs>> {
   const { accountId, body, adoptExisting, forceRevertOnDelete } = requestOf(news);
   if (accountId !== id) {
@@ -325,7 +343,7 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, c
  */
 function unknownAccount(accountId: string, baseUrl: string, err: PlatformError): Error {
   return new Error(
-    `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${serverMessage(err.message)}). ` +
+    `ByokConfiguration ${accountId}: the platform at ${baseUrl} does not know the account, or the API token belongs to another account (${err.reason}). ` +
       'Check ekm:apiToken / EKM_API_TOKEN; if the account was deleted, remove the resource with "pulumi state delete"',
   );
 }
@@ -334,7 +352,10 @@ function gone(accountId: string): Error {
   return new Error(`ByokConfiguration ${accountId}: the configuration was deleted outside Pulumi: run "pulumi refresh", and "pulumi up" registers it again`);
 }
 
-/** How long `delete` waits for a revert that another call started, and how often it looks. */
+/**
+ * How long `delete` waits for a revert that another call started, and how often it looks.
+ * @internal
+ */
 export const REVERT_WAIT = { totalMs: 600_000, intervalMs: 1_000 } as const;
 
 /**
@@ -365,7 +386,7 @@ export async function remove(id: string, props: PropertyBag, ctx: OperationConte
     }
     if (isPlatformError(err, 409)) {
       // The platform's message says what would be lost; the fix in Pulumi terms replaces its "?force=true".
-      const why = serverMessage(err.message).replace(/,? or DELETE with \?force=true to revert anyway and record the loss/, "");
+      const why = err.reason.replace(/,? or DELETE with \?force=true to revert anyway and record the loss/, "");
       throw new Error(
         `ByokConfiguration ${id}: cannot revert to platform-managed keys, so the configuration stays: ${why}. ` +
           'To revert anyway and give up that data, set forceRevertOnDelete: true on the resource, run "pulumi up", then destroy again',

@@ -3,7 +3,7 @@
  * (`__provider`) and the engine's `pulumi-resource-pulumi-nodejs` process loads again with
  * `require-from-string` to run each operation.
  *
- * Rules (DESIGN §5), and how this module keeps them:
+ * Rules of a serialized dynamic provider, and how this module keeps them:
  * - It captures nothing but strings: the paths where the implementation (`./operations`) can be
  *   loaded. Every method `require()`s it at call time, so no client, class, SDK or ESM binding
  *   is serialized, and the text stays small.
@@ -21,12 +21,17 @@
  * Engine contract (pulumi 3.248, `@pulumi/pulumi/cmd/dynamic-provider/index.js`): the provider is
  * deserialized once per process and `configure({config})` is called once with the stack's
  * configuration (namespaced keys, secrets decrypted); methods are then called on the object.
+ *
+ * @internal: users construct `ByokConfiguration`; this module is its implementation.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Operations from "./operations";
 import * as path from "node:path";
 
-/** Where the implementation may be loaded from, in order, for a provider module at `file`. */
+/**
+ * Where the implementation may be loaded from, in order, for a provider module at `file`.
+ * @internal
+ */
 export function operationsCandidates(file: string): string[] {
   const dir = path.dirname(file);
   const ext = path.extname(file) === ".ts" ? ".ts" : ".js";
@@ -76,11 +81,17 @@ function contextOf(self: Configured): Operations.OperationContext {
   return { config: (key) => config?.get(`ekm:${key}`) };
 }
 
-/** The provider of `ByokConfiguration`; every method delegates to `./operations`. */
+/**
+ * The provider of `ByokConfiguration`; every method delegates to `./operations`.
+ * @internal
+ */
 export type ByokConfigurationProvider = Required<Pick<pulumi.dynamic.ResourceProvider, "configure" | "check" | "diff" | "create" | "read" | "update" | "delete">> &
   Configured;
 
-/** The provider object. Serialized into the state with each ByokConfiguration; keep it free of captured state. */
+/**
+ * The provider object. Serialized into the state with each ByokConfiguration; keep it free of captured state.
+ * @internal
+ */
 export const byokConfigurationProvider: ByokConfigurationProvider = {
   async configure(req) {
     this._stackConfig = req.config;

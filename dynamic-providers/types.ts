@@ -2,12 +2,25 @@
  * The wire shapes of the ByokConfiguration dynamic resource: its inputs and outputs as the
  * engine stores them and hands them to the provider. Types only: nothing here runs.
  */
-import type { AwsKeyReference, AzureKeyReference, ByokStatus, EffectiveKeySource, Validation } from "../sdk/schemas";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
 
-/** The customer's key, without the lifecycle fields: what the components' `byokConfig` outputs. */
-export type ByokKeyConfig = { readonly provider: "aws"; readonly aws: AwsKeyReference } | { readonly provider: "azure"; readonly azure: AzureKeyReference };
+/** `T` as resource arguments take it: every member a `pulumi.Input`, nested objects too (optional members stay optional). */
+export type Inputs<T> = { readonly [K in keyof T]: T[K] extends object | undefined ? pulumi.Input<Inputs<NonNullable<T[K]>>> : pulumi.Input<T[K]> };
 
-/** The inputs of the resource once resolved (what `check`, `diff`, `create` and `update` receive). */
+/**
+ * A tagged union as resource arguments take it: `provider` stays a plain literal, so TypeScript
+ * still narrows on it, and every other member is an Input.
+ */
+export type TaggedInputs<T> = T extends { provider: string } ? { readonly provider: T["provider"] } & Omit<Inputs<T>, "provider"> : never;
+
+/** Which key to register, as an argument: `ByokKeyConfig` (sdk/schemas) with Inputs, e.g. a ByokKey component's `byokConfig`. */
+export type ByokKeyConfigInput = TaggedInputs<ByokKeyConfig>;
+
+/**
+ * The inputs of the resource once resolved (what `check`, `diff`, `create` and `update` receive).
+ * @internal
+ */
 export interface ByokInputs {
   readonly accountId: string;
   readonly config: ByokKeyConfig;
@@ -15,12 +28,6 @@ export interface ByokInputs {
   readonly activationDate: string;
   readonly adoptExisting?: boolean;
   readonly forceRevertOnDelete?: boolean;
-}
-
-/** Why new content falls back to the platform key. */
-export interface ByokFallback {
-  readonly reason: string;
-  readonly since: string;
 }
 
 /**
@@ -38,24 +45,34 @@ export interface ByokOutputs extends ByokInputs {
   readonly updatedAt: string;
   readonly platformKeyVersion: string;
   /** Present only while new content falls back to the platform key. */
-  readonly fallback?: ByokFallback;
+  readonly fallback?: Fallback;
 }
 
-/** A property bag as the engine hands it over: anything may be missing, malformed or unknown. */
+/**
+ * A property bag as the engine hands it over: anything may be missing, malformed or unknown.
+ * @internal
+ */
 export type PropertyBag = Readonly<Record<string, unknown>>;
 
 /**
  * The value the engine sends for an input that is not known yet (during preview).
  * https://github.com/pulumi/pulumi/blob/master/sdk/nodejs/runtime/rpc.ts (`unknownValue`)
+ * @internal
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** True when `value` is the engine's unknown sentinel. */
+/**
+ * True when `value` is the engine's unknown sentinel.
+ * @internal
+ */
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
-/** True when `value` or anything inside it is unknown. */
+/**
+ * True when `value` or anything inside it is unknown.
+ * @internal
+ */
 export function containsUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);

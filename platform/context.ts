@@ -1,13 +1,13 @@
 /** What every platform service shares: the store, the clock, the keyring, settings and the log. */
-import type { CustomerKey } from "../sdk/kms/types";
+import type { CustomerKey } from "./customer-keys/types";
 import type { Clock } from "./clock";
 import type { CacheBounds } from "./content/dataKeyCache";
 import type { PlatformKeyring } from "./platformKeyring";
-import type { ByokRecord } from "./store/byokConfigs";
+import type { StoredKey } from "./store/byokConfigs";
 import type { Db } from "./store/db";
 
 /** Builds the client of a customer key for one account's configuration. */
-export type CustomerKeyFactory = (accountId: string, record: Pick<ByokRecord, "provider" | "reference">, trust: { externalId: string }) => CustomerKey;
+export type CustomerKeyFactory = (accountId: string, key: StoredKey, trust: { externalId: string }) => CustomerKey;
 
 /** A structured log line. Callers never pass tokens, secrets or key material. */
 export type Logger = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;

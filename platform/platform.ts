@@ -33,7 +33,7 @@ export interface PlatformOptions {
   readonly log?: Logger;
 }
 
-/** Default settings (DESIGN §3; cache bounds after the AWS Encryption SDK's caching CMM). */
+/** Default settings (platform keys rotate every 90 days; cache bounds after the AWS Encryption SDK's caching CMM). */
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformSettings {
   // AES-GCM with random 96-bit IVs stays far below NIST SP 800-38D's 2^32 messages per key.
   const maxMessages = envInt(env, "EKM_DATA_KEY_MAX_MESSAGES", 4096);

@@ -14,7 +14,8 @@
  * Under mocks nothing calls the network: the platform's trust endpoint is answered by the mocks
  * (`PLATFORM_TRUST_CALL`), and a configured platform URL is ignored.
  */
-export { ekmMocks, MOCK_PLATFORM_PRINCIPAL, BYOK_CONFIGURATION_TYPE, BYOK_CONFIGURATION_DYNAMIC_TYPE, DYNAMIC_RESOURCE_TYPE, type EkmMocksOptions, type MockContext, type ResourceMock, type CallMock } from "./mocks";
+export { BYOK_CONFIGURATION_TYPE } from "../dynamic-providers/token";
+export { ekmMocks, MOCK_PLATFORM_PRINCIPAL, DYNAMIC_RESOURCE_TYPE, type EkmMocksOptions, type MockContext, type ResourceMock, type CallMock } from "./mocks";
 export { outputValue, outputFailure, outputDependencies, waitForRegistrations, DEFAULT_WAIT_MS, type WaitOptions } from "./outputs";
 export { PLATFORM_TRUST_CALL } from "../components/mocked";
 export { recorded, RecordedResources, type RecordedResource, type RecordedCall } from "./recorded";

@@ -13,14 +13,29 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
-import { activationDateMs, pendingActivationReason, type ByokStatus, type TrustResponse, type ValidationCheck } from "../sdk/schemas";
+import { activationDateMs, canonicalJson, pendingActivationReason, type ByokKeyConfig, type ByokStatus, type TrustResponse, type ValidationCheck } from "../sdk/schemas";
 import { EXAMPLES } from "../sdk/schemas/formats";
+import {
+  AWS_ACTIONS,
+  AWS_VALIDATION_STEPS,
+  AZURE_CLOUDS,
+  AZURE_VALIDATION_STEPS,
+  ENCRYPTION_CONTEXT_KEY,
+  KEY_VAULT_OPERATIONS,
+  RECOVERY_LEVEL_STEP,
+  type AwsValidationStep,
+  type AzureValidationStep,
+} from "../sdk/contract";
+import { BYOK_CONFIGURATION_TYPE } from "../dynamic-providers/token";
 import { PLATFORM_TRUST_CALL } from "../components/mocked";
 import { checkByokInputs } from "../dynamic-providers/check";
 import { engineCheckLines, forEngine } from "../dynamic-providers/failures";
 import { trackRegistrations } from "./registrations";
 import { fakeDigits, fakeGuid, fakeHex, fakeUpperAlnum } from "./fakes";
 import { startRecording } from "./recorded";
+
+/** The fake Azure is the public cloud. */
+const PUBLIC_VAULT_SUFFIX = AZURE_CLOUDS[0].keyVaultDnsSuffix;
 
 type MockResourceArgs = pulumi.runtime.MockResourceArgs;
 type MockResourceResult = pulumi.runtime.MockResourceResult;
@@ -70,10 +85,6 @@ export interface EkmMocksOptions {
   readonly unknownResources?: "echo" | "throw";
 }
 
-/** A type token of the ByokConfiguration resource. */
-export const BYOK_CONFIGURATION_TYPE = "ekm:index:ByokConfiguration";
-/** The type token of the ByokConfiguration dynamic resource (`pulumi.dynamic.Resource` with module "ekm"). */
-export const BYOK_CONFIGURATION_DYNAMIC_TYPE = "pulumi-nodejs:dynamic/ekm:ByokConfiguration";
 /** The type token of a dynamic resource that passes no module/type. */
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
@@ -149,9 +160,9 @@ function isByokConfigurationType(args: MockResourceArgs): boolean {
   return args.type === DYNAMIC_RESOURCE_TYPE && findKeyReference(args.inputs) !== undefined;
 }
 
-/** The `{provider, aws|azure}` key reference among a ByokConfiguration's inputs. */
-function findKeyReference(inputs: Record<string, unknown>): { provider: "aws" | "azure" } | undefined {
-  const isRef = (v: unknown): v is { provider: "aws" | "azure" } =>
+/** The `{provider, aws|azure}` key reference among a ByokConfiguration's inputs (only its provider is read). */
+function findKeyReference(inputs: Record<string, unknown>): Pick<ByokKeyConfig, "provider"> | undefined {
+  const isRef = (v: unknown): v is Pick<ByokKeyConfig, "provider"> =>
     typeof v === "object" && v !== null && ((v as { provider?: unknown }).provider === "aws" || (v as { provider?: unknown }).provider === "azure");
   if (isRef(inputs)) return inputs;
   return Object.values(inputs ?? {}).find(isRef);
@@ -239,7 +250,7 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
           type: "Microsoft.KeyVault/vaults",
           properties: {
             ...properties,
-            vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+            vaultUri: `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/`,
             provisioningState: "Succeeded",
             hsmPoolResourceId: "",
             privateEndpointConnections: [],
@@ -250,7 +261,7 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
     "azure-native:keyvault:Key": ({ name, inputs }, ctx) => {
       const keyName = (inputs.keyName as string | undefined) ?? autoName(name);
       const vaultName = String(inputs.vaultName);
-      const keyUri = `https://${vaultName.toLowerCase()}.vault.azure.net/keys/${keyName}`;
+      const keyUri = `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/keys/${keyName}`;
       const version = fakeHex(`key:${vaultName}/${keyName}`, 32);
       const properties = (inputs.properties ?? {}) as Record<string, unknown>;
       const created = Math.floor(ctx.now().getTime() / 1000);
@@ -281,7 +292,6 @@ function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock
         state: { ...inputs, name: guid, type: "Microsoft.Authorization/roleAssignments", createdOn: ctx.now().toISOString() },
       };
     },
-    [BYOK_CONFIGURATION_DYNAMIC_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
     [BYOK_CONFIGURATION_TYPE]: (args, ctx) => byokConfiguration(args, ctx, options),
   };
 }
@@ -314,20 +324,20 @@ function byokConfiguration({ type, name, inputs }: MockResourceArgs, ctx: MockCo
   const reference = findKeyReference(inputs);
   const checkedAt = ctx.now().toISOString();
   const checks = options.byok?.checks ?? (reference?.provider === "azure" ? azureChecks() : awsChecks(String(inputs.accountId ?? "")));
-  const ok = checks.every((c) => c.ok);
+  const ok = checks.every((c) => c.status === "ok");
   const accountId = typeof inputs.accountId === "string" ? inputs.accountId : name;
   const activationDate = typeof inputs.activationDate === "string" ? inputs.activationDate : undefined;
   const pending = activationDate !== undefined && ctx.now().getTime() < activationDateMs(activationDate);
   // The platform's rules (status before fallback before validity), as GET .../key-management reports them.
   const status: ByokStatus = options.byok?.status ?? (pending ? "pending-activation" : ok ? "active" : "invalid");
-  const reason = pending ? pendingActivationReason(activationDate) : ok ? undefined : (checks.find((c) => !c.ok)?.message ?? "the last validation of the customer key failed");
+  const reason = pending ? pendingActivationReason(activationDate) : ok ? undefined : (checks.find((c) => c.status === "failed")?.message ?? "the last validation of the customer key failed");
   return {
     id: accountId,
     state: {
       ...inputs,
       status,
       effectiveKeySource: options.byok?.effectiveKeySource ?? (status === "active" ? "byok" : "platform-fallback"),
-      etag: `"${fakeHex(`etag:${name}:${JSON.stringify(reference ?? {})}`, 16)}"`,
+      etag: `"${fakeHex(`etag:${name}:${canonicalJson(reference ?? {})}`, 16)}"`,
       validation: { phase: "registration", checkedAt, ok, checks: [...checks] },
       createdAt: checkedAt,
       updatedAt: checkedAt,
@@ -371,7 +381,7 @@ const builtinCalls: Record<string, CallMock> = {
       properties: {
         tenantId: ctx.azure.tenantId,
         sku: { family: "A", name: "premium" },
-        vaultUri: `https://${vaultName.toLowerCase()}.vault.azure.net/`,
+        vaultUri: `https://${vaultName.toLowerCase()}.${PUBLIC_VAULT_SUFFIX}/`,
         enableRbacAuthorization: true,
         enableSoftDelete: true,
         enablePurgeProtection: true,
@@ -399,21 +409,25 @@ function defaultKeyPolicy(ctx: MockContext): string {
   });
 }
 
-/** The checks the platform runs for an AWS key (DESIGN §3): assume the role, describe, then a round trip with the tenant context. */
+/** The checks the platform runs for an AWS key (`sdk/contract/validation.ts`): assume the role, describe, then a round trip with the tenant context. */
 function awsChecks(accountId: string): ValidationCheck[] {
-  return [
-    { name: "sts:AssumeRole", ok: true, message: "assumed the role with the account's external ID" },
-    { name: "kms:DescribeKey", ok: true, message: "the key is enabled, symmetric and usable for ENCRYPT_DECRYPT" },
-    { name: "kms:GenerateDataKey", ok: true, message: `generated a data key with encryption context tenant_id=${accountId}` },
-    { name: "kms:Decrypt", ok: true, message: `decrypted the data key with encryption context tenant_id=${accountId}` },
-  ];
+  const context = `encryption context ${ENCRYPTION_CONTEXT_KEY}=${accountId}`;
+  const messages: Record<AwsValidationStep, string> = {
+    [AWS_ACTIONS.assumeRole]: "assumed the role with the account's external ID",
+    [AWS_ACTIONS.describeKey]: "the key is enabled, symmetric and usable for ENCRYPT_DECRYPT",
+    [AWS_ACTIONS.generateDataKey]: `generated a data key with ${context}`,
+    [AWS_ACTIONS.decrypt]: `decrypted the data key with ${context}`,
+  };
+  return AWS_VALIDATION_STEPS.map((name) => ({ name, status: "ok", message: messages[name] }));
 }
 
-/** The checks the platform runs for an Azure key: read it, then wrap and unwrap with RSA-OAEP-256. */
+/** The checks the platform runs for an Azure key: read it, check its recovery level, then wrap and unwrap with RSA-OAEP-256. */
 function azureChecks(): ValidationCheck[] {
-  return [
-    { name: "keys/read", ok: true, message: "read the key: RSA, enabled, not expired" },
-    { name: "keys/wrapKey", ok: true, message: "wrapped a test key with RSA-OAEP-256" },
-    { name: "keys/unwrapKey", ok: true, message: "unwrapped the test key with RSA-OAEP-256" },
-  ];
+  const messages: Record<AzureValidationStep, string> = {
+    [KEY_VAULT_OPERATIONS.getKey]: "read the key: RSA, enabled, not expired",
+    [RECOVERY_LEVEL_STEP]: "soft delete and purge protection are on (recoveryLevel Recoverable)",
+    [KEY_VAULT_OPERATIONS.wrapKey]: "wrapped a test key with RSA-OAEP-256",
+    [KEY_VAULT_OPERATIONS.unwrapKey]: "unwrapped the test key with RSA-OAEP-256",
+  };
+  return AZURE_VALIDATION_STEPS.map((name) => ({ name, status: "ok", message: messages[name] }));
 }

@@ -10,19 +10,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { PutByokRequest } from "../../sdk/schemas/byok";
+import type { AwsByokKeyConfig } from "../../sdk/schemas/byok";
 import { PlatformClient } from "../../sdk/client/platformClient";
 import { withUrlDiagnosis } from "../../sdk/client/wrongUrl";
 import type { TrustResponse } from "../../sdk/schemas/keyManagement";
 import { PLATFORM_TRUST_CALL, underMocks } from "../mocked";
-import { resolvePlatformSettings, type PlatformSettings } from "../platformSettings";
+import { resolvePlatformConnection, type PlatformConnection } from "../platformConnection";
 import { DOCUMENTED_POLICY_WARNING, ROLE_POLICY_NAME, keyPolicy, rolePolicy, trustPolicy, type AwsTrust, type PolicyMode } from "./policies";
 import { AWS_LIMITS, accountIdCheck, checkedInput, externalIdCheck, keyArnCheck, principalArnCheck, problemMessage, validateByokKeyArgs } from "./validate";
 
 export type { AwsTrust, PolicyMode } from "./policies";
-
-/** The key reference the ByokConfiguration resource takes for AWS (nickname and activation date are separate inputs). */
-export type AwsByokConfig = Omit<Extract<PutByokRequest, { provider: "aws" }>, "nickname" | "activationDate">;
 
 /** Options of the KMS key the component creates. All of them conflict with `keyArn`. */
 export interface AwsKeyOptions {
@@ -133,7 +130,7 @@ export interface ByokKeyArgs {
   /**
    * The role's permissions. `"least-privilege"`: kms:DescribeKey, and kms:Encrypt, kms:Decrypt
    * and kms:GenerateDataKey only with `kms:EncryptionContext:tenant_id = <accountId>`, on this
-   * key only. `"documented"`: the seed documentation's policy verbatim, which denies DescribeKey
+   * key only. `"documented"`: the product documentation's policy verbatim, which denies DescribeKey
    * and isolates nothing (a warning says why). A change updates the policies in place.
    * @default "least-privilege"
    */
@@ -165,7 +162,7 @@ export class ByokKey extends pulumi.ComponentResource {
   /** The key policy, as JSON, or undefined when an existing key is used. */
   readonly keyPolicyDocument: pulumi.Output<string | undefined>;
   /** The input of the ByokConfiguration resource: `{provider: "aws", aws: {keyArn, roleArn}}`. Resolves once the role policy exists. */
-  readonly byokConfig: pulumi.Output<AwsByokConfig>;
+  readonly byokConfig: pulumi.Output<AwsByokKeyConfig>;
 
   /** The KMS key, unless `keyArn` was given. */
   readonly key?: aws.kms.Key;
@@ -256,7 +253,7 @@ export class ByokKey extends pulumi.ComponentResource {
     // rolePolicy.id is a dependency only: the platform must not validate before the role may use the key.
     this.byokConfig = pulumi
       .all([keyArn, this.role.arn, this.rolePolicy.id, this.alias?.id])
-      .apply(([k, r]): AwsByokConfig => ({ provider: "aws", aws: { keyArn: k, roleArn: r } }));
+      .apply(([k, r]): AwsByokKeyConfig => ({ provider: "aws", aws: { keyArn: k, roleArn: r } }));
 
     this.registerOutputs({
       keyArn: this.keyArn,
@@ -296,29 +293,29 @@ export interface TrustSource {
  * Where the trust comes from: the mocks under `pulumi.runtime.setMocks` (the function call
  * `ekm:platform:getTrust`; any configured platform URL is ignored, so a unit test never calls the
  * network), else `GET /v1/accounts/{accountId}/key-management/trust` on the configured platform.
- * @throws PlatformSettingsError when not under mocks and the platform URL or token is not set.
+ * @throws PlatformConnectionError when not under mocks and the platform URL or token is not set.
  */
-export function trustSource(settings?: PlatformSettings): TrustSource {
-  if (settings === undefined && underMocks()) {
+export function trustSource(connection?: PlatformConnection): TrustSource {
+  if (connection === undefined && underMocks()) {
     return {
       source: `the mocks (function ${PLATFORM_TRUST_CALL})`,
       read: async (accountId) => (await pulumi.runtime.invoke(PLATFORM_TRUST_CALL, { accountId })) as TrustResponse,
     };
   }
-  const resolved = settings ?? resolvePlatformSettings();
+  const resolved = connection ?? resolvePlatformConnection();
   const client = withUrlDiagnosis(new PlatformClient({ baseUrl: resolved.baseUrl, token: resolved.token }), resolved.baseUrl);
   return { source: `the platform at ${resolved.baseUrl}`, read: (accountId) => client.getTrust(accountId) };
 }
 
 /**
  * Reads the trust from the platform (`GET /v1/accounts/{accountId}/key-management/trust`), or from
- * the mocks in unit tests (see `trustSource`). The platform settings are resolved now, so a
+ * the mocks in unit tests (see `trustSource`). The platform connection is resolved now, so a
  * missing URL or token fails before any child is created.
  */
-export function platformTrust(accountId: pulumi.Input<string>, resource: pulumi.Resource, settings?: PlatformSettings): pulumi.Output<AwsTrust> {
+export function platformTrust(accountId: pulumi.Input<string>, resource: pulumi.Resource, connection?: PlatformConnection): pulumi.Output<AwsTrust> {
   let trust: TrustSource;
   try {
-    trust = trustSource(settings);
+    trust = trustSource(connection);
   } catch (err) {
     throw new pulumi.ResourceError(
       `trust is not set and the platform cannot be asked for it: ${(err as Error).message}; or pass trust: { principalArn, externalId } from GET /v1/accounts/{accountId}/key-management/trust`,

@@ -2,8 +2,8 @@
  * Pure builders of the IAM documents the AWS ByokKey component attaches: the role's
  * identity policy, its trust policy and the KMS key policy.
  *
- * Why two policies exist, and why least-privilege is the default (DESIGN §4):
- * the seed documentation puts `kms:EncryptionContext:tenant_id = ${aws:RequestedRegion}`
+ * Why two policies exist, and why least-privilege is the default:
+ * the published documentation puts `kms:EncryptionContext:tenant_id = ${aws:RequestedRegion}`
  * over all four actions. DescribeKey requests carry no encryption context, so that
  * condition never matches them and DescribeKey is implicitly denied; and comparing a
  * tenant ID with a Region name isolates nothing. The least-privilege policy therefore
@@ -18,14 +18,10 @@
  * The platform calls KMS directly, so no statement uses `kms:ViaService`.
  */
 
+import { AWS_ACTIONS, ENCRYPTION_CONTEXT_CONDITION_KEY, KEY_ACTIONS, KEY_DESCRIBE_ACTION, KEY_USE_ACTIONS } from "../../sdk/contract/aws";
+
 /** IAM policy language version. */
 export const POLICY_VERSION = "2012-10-17";
-
-/** The encryption context key the platform sends with every Encrypt, Decrypt and GenerateDataKey call. */
-export const TENANT_CONTEXT_KEY = "kms:EncryptionContext:tenant_id";
-
-/** The actions the platform needs besides DescribeKey: they all carry the `tenant_id` encryption context. */
-export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"] as const;
 
 /** Name of the inline role policy. */
 export const ROLE_POLICY_NAME = "ekm-byok-key-access";
@@ -59,7 +55,7 @@ export interface AwsTrust {
 }
 
 /**
- * The IAM policy the seed documentation publishes, reproduced verbatim (including the
+ * The IAM policy the product documentation publishes, reproduced verbatim (including the
  * literal `${aws:RequestedRegion}` policy variable). Only used with `policy: "documented"`.
  */
 export function documentedRolePolicy(): PolicyDocument {
@@ -68,11 +64,11 @@ export function documentedRolePolicy(): PolicyDocument {
     Statement: [
       {
         Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+        Action: [...KEY_ACTIONS],
         Resource: "arn:aws:kms:*:*:key/*",
         Condition: {
           StringEquals: {
-            "kms:EncryptionContext:tenant_id": "${aws:RequestedRegion}",
+            [ENCRYPTION_CONTEXT_CONDITION_KEY]: "${aws:RequestedRegion}",
           },
         },
       },
@@ -91,7 +87,7 @@ export function leastPrivilegeRolePolicy(keyArn: string, accountId: string): Pol
       {
         Sid: "AllowPlatformDescribeKey",
         Effect: "Allow",
-        Action: "kms:DescribeKey",
+        Action: KEY_DESCRIBE_ACTION,
         Resource: keyArn,
       },
       {
@@ -99,7 +95,7 @@ export function leastPrivilegeRolePolicy(keyArn: string, accountId: string): Pol
         Effect: "Allow",
         Action: [...KEY_USE_ACTIONS],
         Resource: keyArn,
-        Condition: { StringEquals: { [TENANT_CONTEXT_KEY]: accountId } },
+        Condition: { StringEquals: { [ENCRYPTION_CONTEXT_CONDITION_KEY]: accountId } },
       },
     ],
   };
@@ -122,7 +118,7 @@ export function trustPolicy(trust: AwsTrust): PolicyDocument {
         Sid: "AllowPlatformAssumeRoleWithExternalId",
         Effect: "Allow",
         Principal: { AWS: trust.principalArn },
-        Action: "sts:AssumeRole",
+        Action: AWS_ACTIONS.assumeRole,
         Condition: { StringEquals: { "sts:ExternalId": trust.externalId } },
       },
     ],

@@ -30,7 +30,7 @@ export const AWS_LIMITS = {
   rotationPeriodInDays: { min: 90, max: 2560, default: 90 },
   /** https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html#KMS-ScheduleKeyDeletion-request-PendingWindowInDays */
   deletionWindowInDays: { min: 7, max: 30, default: 30 },
-  /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (MaxSessionDuration); DESIGN §4 asks for 1 h. */
+  /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (MaxSessionDuration); the platform assumes the role for 1 h (SESSION_DURATION_SECONDS in platform/customer-keys/aws/options.ts). */
   maxSessionDuration: { min: 3600, max: 43200, default: 3600 },
 } as const;
 

@@ -16,15 +16,12 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
-import type { PutByokRequest } from "../../sdk/schemas/byok";
+import type { AzureByokKeyConfig } from "../../sdk/schemas/byok";
 import { quote } from "../../sdk/schemas/formats";
-import { BUILTIN_ROLES, builtinRoles, customRoleDefinition, keyOps, parseArmId, roleDefinitionId, type PermissionSet, type RoleStrategy } from "./roles";
+import { builtinRoles, customRoleDefinition, keyOps, parseArmId, roleDefinitionId, type PermissionSet, type RoleStrategy } from "./roles";
 import { AZURE_LIMITS, checkedInput, resourceGroupNameCheck, tenantIdCheck, validateByokKeyArgs } from "./validate";
 
 export type { PermissionSet, RoleStrategy } from "./roles";
-
-/** The key reference the ByokConfiguration resource takes for Azure (nickname and activation date are separate inputs). */
-export type AzureByokConfig = Omit<Extract<PutByokRequest, { provider: "azure" }>, "nickname" | "activationDate">;
 
 /** Options of the vault the component creates. All of them conflict with `existingVaultName`. */
 export interface AzureVaultOptions {
@@ -149,7 +146,7 @@ export interface ByokKeyArgs {
    */
   readonly roleStrategy?: RoleStrategy;
   /**
-   * `"documented"`: the seed's five data actions (read, wrap, unwrap, encrypt, decrypt) and key
+   * `"documented"`: the five documented data actions (read, wrap, unwrap, encrypt, decrypt) and key
    * ops wrapKey, unwrapKey, encrypt, decrypt. `"wrap-unwrap"`: read, wrap and unwrap only, which
    * is all the platform uses. A change updates the key ops and the role in place.
    * @default "documented"
@@ -178,7 +175,7 @@ export class ByokKey extends pulumi.ComponentResource {
   /** The tenant of the vault. */
   readonly tenantId: pulumi.Output<string>;
   /** The input of the ByokConfiguration resource: `{provider: "azure", azure: {vaultUrl, tenantId, keyName}}`, versionless. Resolves once the role assignments exist. */
-  readonly byokConfig: pulumi.Output<AzureByokConfig>;
+  readonly byokConfig: pulumi.Output<AzureByokKeyConfig>;
 
   /** The resource group, unless `resourceGroupName` was given. */
   readonly resourceGroup?: resources.ResourceGroup;
@@ -295,11 +292,11 @@ export class ByokKey extends pulumi.ComponentResource {
       const definitionId = pulumi.all([arm, this.roleDefinition.name]).apply(([a, guid]) => roleDefinitionId(a.subscriptionId, guid));
       this.roleAssignments = [assignment("assignment", definitionId, "pulumi-ekm: the platform uses this BYOK key (custom least-privilege role)")];
     } else {
-      this.roleAssignments = builtinRoles(permissionSet).map((guid) =>
+      this.roleAssignments = builtinRoles(permissionSet).map((role) =>
         assignment(
-          BUILTIN_ROLES[guid as keyof typeof BUILTIN_ROLES].replace(/^Key Vault /, "").toLowerCase().replace(/ /g, "-"),
-          arm.apply((a) => roleDefinitionId(a.subscriptionId, guid)),
-          `pulumi-ekm: the platform uses this BYOK key (${BUILTIN_ROLES[guid as keyof typeof BUILTIN_ROLES]})`,
+          role.name.replace(/^Key Vault /, "").toLowerCase().replace(/ /g, "-"),
+          arm.apply((a) => roleDefinitionId(a.subscriptionId, role.id)),
+          `pulumi-ekm: the platform uses this BYOK key (${role.name})`,
         ),
       );
     }
@@ -313,7 +310,7 @@ export class ByokKey extends pulumi.ComponentResource {
     // The role assignments are dependencies only: the platform must not validate before it may use the key.
     this.byokConfig = pulumi
       .all([vaultUrl, tenantId, this.key.name, ...this.roleAssignments.map((a) => a.id)])
-      .apply(([url, tenant, keyName]): AzureByokConfig => ({ provider: "azure", azure: { vaultUrl: url, tenantId: tenant, keyName } }));
+      .apply(([url, tenant, keyName]): AzureByokKeyConfig => ({ provider: "azure", azure: { vaultUrl: url, tenantId: tenant, keyName } }));
 
     this.registerOutputs({
       vaultUrl: this.vaultUrl,

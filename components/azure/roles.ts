@@ -3,50 +3,27 @@
  * actions of the documented permission set, the custom role definition, the built-in
  * roles that cover it, and ARM id helpers.
  *
- * The seed asks for "Key Vault Crypto Service Encryption User" plus encrypt/decrypt, which
- * that role does not grant (DESIGN §4). The default is therefore a custom role with exactly
- * the documented data actions, assigned on the key only.
+ * The role ids and data actions are the contract's (`sdk/contract/azure.ts`). The documented
+ * access is "Key Vault Crypto Service Encryption User" plus encrypt/decrypt, which that role does
+ * not grant. The default is therefore a custom role with exactly the documented data actions,
+ * assigned on the key only.
  *
  * - Key Vault data actions: https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault
  * - Built-in roles: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security
  * - Custom role assignable scopes (management group, subscription or resource group):
  *   https://learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes
  */
-
-/** "Key Vault Crypto Service Encryption User": keys/read, wrap and unwrap. */
-export const KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
-/** "Key Vault Crypto User": key data operations, including encrypt and decrypt. */
-export const KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424";
-
-/** The built-in roles by name. */
-export const BUILTIN_ROLES = {
-  [KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER]: "Key Vault Crypto Service Encryption User",
-  [KEY_VAULT_CRYPTO_USER]: "Key Vault Crypto User",
-} as const;
+import { DOCUMENTED_DATA_ACTIONS, KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER, WRAP_UNWRAP_DATA_ACTIONS, type BuiltinRole } from "../../sdk/contract/azure";
 
 /** How the platform's service principal gets its permissions. */
 export type RoleStrategy = "least-privilege" | "builtin";
 
 /**
- * Which permissions the platform gets. `"documented"`: the seed's five data actions (read, wrap,
+ * Which permissions the platform gets. `"documented"`: the five documented data actions (read, wrap,
  * unwrap, encrypt, decrypt). `"wrap-unwrap"`: read, wrap and unwrap only, which is all the
  * platform's validation and envelope encryption use.
  */
 export type PermissionSet = "documented" | "wrap-unwrap";
-
-/** Data actions read, wrap and unwrap: what the platform uses (it wraps content keys with RSA-OAEP-256). */
-export const WRAP_UNWRAP_DATA_ACTIONS = [
-  "Microsoft.KeyVault/vaults/keys/read",
-  "Microsoft.KeyVault/vaults/keys/wrap/action",
-  "Microsoft.KeyVault/vaults/keys/unwrap/action",
-] as const;
-
-/** The seed's documented data actions, exactly: read, wrap, unwrap, encrypt and decrypt. */
-export const DOCUMENTED_DATA_ACTIONS = [
-  ...WRAP_UNWRAP_DATA_ACTIONS,
-  "Microsoft.KeyVault/vaults/keys/encrypt/action",
-  "Microsoft.KeyVault/vaults/keys/decrypt/action",
-] as const;
 
 /** The data actions of a permission set. */
 export function dataActions(permissionSet: PermissionSet): string[] {
@@ -58,8 +35,8 @@ export function keyOps(permissionSet: PermissionSet): string[] {
   return permissionSet === "documented" ? ["wrapKey", "unwrapKey", "encrypt", "decrypt"] : ["wrapKey", "unwrapKey"];
 }
 
-/** The built-in roles that together grant a permission set (a superset: Crypto User grants more than the seed asks). */
-export function builtinRoles(permissionSet: PermissionSet): string[] {
+/** The built-in roles that together grant a permission set (a superset: Crypto User grants more than the documented access). */
+export function builtinRoles(permissionSet: PermissionSet): BuiltinRole[] {
   return permissionSet === "documented" ? [KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER] : [KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER];
 }
 

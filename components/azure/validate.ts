@@ -6,6 +6,7 @@
  * helpers (problem type, message format, Output checks) are shared with the AWS component.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AZURE_CLOUDS } from "../../sdk/contract/azure";
 import { KeyVaultKeyName, TenantId, quote, vaultUrlProblem } from "../../sdk/schemas/formats";
 import { integerCheck, isKnownNow, listing, problemMessage, schemaCheck, type ArgumentProblem, type Check } from "../aws/validate";
 import type { ByokKeyArgs } from "./byokKey";
@@ -44,7 +45,7 @@ export const keyNameCheck: Check<string> = schemaCheck(KeyVaultKeyName);
 
 /** A vault name: 3-24 letters, digits and single hyphens, starting with a letter (the sdk's vault URL rule). */
 export const vaultNameCheck: Check<string> = (v) =>
-  typeof v === "string" && !/[^a-zA-Z0-9-]/.test(v) && vaultUrlProblem(`https://${v.toLowerCase()}.vault.azure.net/`) === undefined
+  typeof v === "string" && !/[^a-zA-Z0-9-]/.test(v) && vaultUrlProblem(`https://${v.toLowerCase()}.${AZURE_CLOUDS[0].keyVaultDnsSuffix}/`) === undefined
     ? undefined
     : "must be 3-24 letters, digits and single hyphens, start with a letter and end with a letter or digit (vault names are global DNS names)";
 

@@ -28,4 +28,4 @@ export const nickname = registration.nickname;
 export const status = registration.status;
 export const effectiveKeySource = registration.effectiveKeySource;
 export const platformKeyVersion = registration.platformKeyVersion;
-export const checks = registration.validation.apply((v) => v.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}`));
+export const checks = registration.validation.apply((v) => v.checks.map((c) => `${c.name}: ${c.status}`));

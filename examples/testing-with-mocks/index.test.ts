@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_DYNAMIC_TYPE } from "../../testing";
+import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_TYPE } from "../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const TRUST = { principalArn: "arn:aws:iam::999988887777:role/ekm-platform", externalId: "ekm-0123456789abcdef0123456789abcdef" };
@@ -36,7 +36,7 @@ describe("onboarding program (examples/testing-with-mocks)", () => {
     // The mocks' clock (2026-01-15 unless ekmMocks({ now }) says otherwise) is before 2026-12-01.
     expect(await outputValue(program.status)).to.equal("pending-activation");
     expect(await outputValue(program.effectiveKeySource)).to.equal("platform-fallback");
-    const registration = recorded(mocks).find(BYOK_CONFIGURATION_DYNAMIC_TYPE, "customer-byok");
+    const registration = recorded(mocks).find(BYOK_CONFIGURATION_TYPE, "customer-byok");
     expect(registration.inputs.config).to.deep.equal({ provider: "aws", aws: { keyArn: await outputValue(program.keyArn), roleArn: await outputValue(program.roleArn) } });
     expect(registration.inputs).to.include({ accountId: ACCOUNT, nickname: "Production BYOK key", activationDate: "2026-12-01" });
   });

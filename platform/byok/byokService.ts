@@ -4,15 +4,15 @@
  * fails, recover, and revert to platform-managed keys.
  */
 import { createHash } from "node:crypto";
-import { activationDateMs, type ByokConfiguration, type PatchByokRequest, type PutByokRequest, type Validation, type ValidationPhase } from "../../sdk/schemas";
-import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
+import { activationDateMs, canonicalJson, type StoredByokConfiguration, type PatchByokRequest, type PutByokRequest, type Validation, type ValidationPhase } from "../../sdk/schemas";
+import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { iso } from "../clock";
 import type { PlatformContext } from "../context";
 import { ApiError } from "../errors";
 import { appendEvent } from "../store/events";
-import { accountsWithByok, getByokRecord, saveByokRecord, setActivated, setFallback, type ByokRecord } from "../store/byokConfigs";
+import { accountsWithByok, decodeStoredKey, getByokRecord, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
-import { CustomerKeyPool, type WrapConfig } from "./customerKeyPool";
+import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
 
@@ -52,7 +52,7 @@ export class ByokService {
   }
 
   /** The wire form, or a 404. */
-  get(accountId: string): ByokConfiguration {
+  get(accountId: string): StoredByokConfiguration {
     const rec = this.record(accountId);
     if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
     return toWire(rec, this.ctx.clock.now());
@@ -66,8 +66,8 @@ export class ByokService {
    */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
     if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
-    const reference = referenceOf(req);
-    const slot = `${accountId}|${req.provider}|${JSON.stringify(sortKeys(reference))}`;
+    const key = storedKeyOf(req);
+    const slot = `${accountId}|${wrapConfigKey(key)}`;
     const now = this.ctx.clock.now();
     const recent = this.#recentValidations.get(slot);
     if (recent && now - recent.at < this.ctx.settings.validationReuseMs) {
@@ -78,9 +78,9 @@ export class ByokService {
       }
     }
     const running = this.pool
-      .build(accountId, { provider: req.provider, reference })
+      .build(accountId, key)
       .validate()
-      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.ok), checks }));
+      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks }));
     this.#recentValidations.set(slot, { at: now, validation: running });
     for (const [k, v] of this.#recentValidations) if (now - v.at >= this.ctx.settings.validationReuseMs) this.#recentValidations.delete(k);
     let validation: Validation;
@@ -91,23 +91,23 @@ export class ByokService {
       throw err;
     }
     if (!validation.ok) this.#recentValidations.delete(slot);
-    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => !c.ok).map((c) => c.name) });
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => c.status === "failed").map((c) => c.name) });
     return validation;
   }
 
   /** Validates, then stores (201 when new). Nothing is stored when validation fails (422). */
-  async put(accountId: string, req: PutByokRequest, ifMatch: string | undefined): Promise<{ config: ByokConfiguration; created: boolean }> {
+  async put(accountId: string, req: PutByokRequest, ifMatch: string | undefined): Promise<{ config: StoredByokConfiguration; created: boolean }> {
     this.#refuseWhileReverting(accountId);
     const validation = await this.validate(accountId, req, "registration");
     if (!validation.ok) {
-      const failed = validation.checks.filter((c) => !c.ok && !c.message.startsWith("skipped"));
+      const failed = validation.checks.filter((c) => c.status === "failed");
       throw new ApiError(422, "key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
         checks: validation.checks,
         field: req.provider,
       });
     }
     const now = this.ctx.clock.now();
-    const etag = etagOf(req);
+    const etag = etagOf(storedKeyOf(req), req.nickname, req.activationDate);
     // Check-and-write in one transaction, so concurrent PUTs end in one consistent configuration.
     return this.#writing(accountId, () => {
       // Checked again here: a revert may have started while the key was being validated.
@@ -116,11 +116,10 @@ export class ByokService {
       if (ifMatch !== undefined && existing?.etag !== ifMatch) {
         throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
       }
-      const sameKey = existing !== undefined && existing.provider === req.provider && JSON.stringify(existing.reference) === JSON.stringify(referenceOf(req));
+      const sameKey = existing !== undefined && wrapConfigKey(existing) === wrapConfigKey(storedKeyOf(req));
       const rec: ByokRecord = {
+        ...storedKeyOf(req),
         accountId,
-        provider: req.provider,
-        reference: referenceOf(req),
         nickname: req.nickname,
         activationDate: req.activationDate,
         validation,
@@ -147,7 +146,7 @@ export class ByokService {
   }
 
   /** Changes nickname or activation date; `ifMatch` is required. */
-  patch(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): ByokConfiguration {
+  patch(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): StoredByokConfiguration {
     if (ifMatch === undefined) throw new ApiError(428, "precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
     const now = this.ctx.clock.now();
     return this.#writing(accountId, () => {
@@ -161,7 +160,7 @@ export class ByokService {
         ...rec,
         nickname,
         activationDate,
-        etag: etagOf({ provider: rec.provider, reference: rec.reference, nickname, activationDate }),
+        etag: etagOf(rec, nickname, activationDate),
         activatedAt: activationDate === rec.activationDate ? rec.activatedAt : null,
         updatedAt: now,
       };
@@ -236,7 +235,7 @@ export class ByokService {
 
   /** The client that unwraps a data key: the configuration that wrapped it, or (older rows) the current one. */
   keyForRow(accountId: string, row: DataKeyRow): CustomerKey {
-    const config = row.wrap_config ? (JSON.parse(row.wrap_config) as WrapConfig) : this.record(accountId);
+    const config = row.wrap_config ? decodeWrapConfig(row.wrap_config) : this.record(accountId);
     if (!config) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
     return this.pool.for(accountId, config);
   }
@@ -274,21 +273,16 @@ export class ByokService {
   }
 }
 
-/** The provider-specific part of a request. */
-export function referenceOf(req: Pick<PutByokRequest, "provider"> & { aws?: unknown; azure?: unknown }): ByokRecord["reference"] {
-  return (req.provider === "aws" ? req.aws : req.azure) as ByokRecord["reference"];
+/** A data key's `wrap_config` (see `wrapConfigKey`), decoded and checked. */
+function decodeWrapConfig(text: string): WrapConfig {
+  const { provider, reference } = JSON.parse(text) as { provider?: unknown; reference?: unknown };
+  return decodeStoredKey(provider, reference);
 }
 
 /** A strong etag over the configuration's content: identical PUTs keep it. */
-export function etagOf(c: { provider: string; reference?: unknown; aws?: unknown; azure?: unknown; nickname: string; activationDate: string }): string {
-  const reference = c.reference ?? (c.provider === "aws" ? c.aws : c.azure);
-  const canonical = JSON.stringify([c.provider, sortKeys(reference), c.nickname, c.activationDate]);
+export function etagOf(key: StoredKey, nickname: string, activationDate: string): string {
+  const canonical = canonicalJson([key.provider, key.reference, nickname, activationDate]);
   return `"${createHash("sha256").update(canonical).digest("base64url").slice(0, 22)}"`;
-}
-
-function sortKeys(v: unknown): unknown {
-  if (!v || typeof v !== "object") return v;
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** A customer-key failure for a message: its text, which names the action already (`kms:Decrypt denied …`), or the action and the text. */

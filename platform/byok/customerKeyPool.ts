@@ -3,19 +3,18 @@
  * assumed-role credentials and connections are reused, and data keys wrapped under an earlier
  * configuration are still unwrapped with the configuration that wrapped them.
  */
-import type { CustomerKey } from "../../sdk/kms/types";
+import type { CustomerKey } from "../customer-keys/types";
 import type { PlatformContext } from "../context";
 import { accountById } from "../store/accounts";
-import type { ByokRecord } from "../store/byokConfigs";
+import { canonicalJson } from "../../sdk/schemas";
+import type { StoredKey } from "../store/byokConfigs";
 
 /** The part of a configuration that decides which key and credentials are used. */
-export type WrapConfig = Pick<ByokRecord, "provider" | "reference">;
+export type WrapConfig = StoredKey;
 
-/** Canonical JSON of a wrap config: stored on each BYOK data key, and the pool's cache key. */
+/** Canonical JSON of a wrap config (only provider and reference, also when given a whole record): stored on each BYOK data key, and the pool's cache key. */
 export function wrapConfigKey(config: WrapConfig): string {
-  const ref = config.reference as unknown as Record<string, unknown>;
-  const sorted = Object.fromEntries(Object.keys(ref).filter((k) => ref[k] !== undefined).sort().map((k) => [k, ref[k]]));
-  return JSON.stringify({ provider: config.provider, reference: sorted });
+  return canonicalJson({ provider: config.provider, reference: config.reference });
 }
 
 /** Caches CustomerKey clients by account and wrap config. */

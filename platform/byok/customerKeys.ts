@@ -2,10 +2,12 @@
  * The production customer-key factory: AWS KMS through an assumed role, Azure Key Vault as the
  * platform's multi-tenant application (client ID and secret from the settings).
  */
-import type { AwsCustomerKeyOptions } from "../../sdk/kms/aws";
-import type { AzureCustomerKeyOptions } from "../../sdk/kms/azure";
-import { CustomerKeyError, type CustomerKey } from "../../sdk/kms/types";
-import { isKeyVaultHost, type AzureKeyReference } from "../../sdk/schemas";
+import type { AwsCustomerKeyOptions } from "../customer-keys/aws";
+import type { AzureCustomerKeyOptions } from "../customer-keys/azure";
+import { skippedMessage } from "../customer-keys/chain";
+import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
+import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract";
+import { isKeyVaultHost } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
 import { ApiError } from "../errors";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
@@ -21,8 +23,8 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
   return (accountId, record, trust) => {
     if (record.provider === "aws") {
       // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
-      const { createAwsCustomerKey } = require("../../sdk/kms/aws") as typeof import("../../sdk/kms/aws");
-      const ref = record.reference as { keyArn: string; roleArn: string };
+      const { createAwsCustomerKey } = require("../customer-keys/aws") as typeof import("../customer-keys/aws");
+      const ref = record.reference;
       return createAwsCustomerKey({
         accountId,
         keyArn: ref.keyArn,
@@ -33,7 +35,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
         ...overrides.aws,
       });
     }
-    const ref = record.reference as AzureKeyReference;
+    const ref = record.reference;
     // The SSRF guard holds on every path, not only at registration: a stored configuration whose
     // host is no longer allowed (the operator dropped --allow-vault-host) is never called.
     try {
@@ -43,7 +45,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
       throw err;
     }
     // Required lazily so the platform starts without loading the Azure SDK until BYOK is used.
-    const { createAzureCustomerKey } = require("../../sdk/kms/azure") as typeof import("../../sdk/kms/azure");
+    const { createAzureCustomerKey } = require("../customer-keys/azure") as typeof import("../customer-keys/azure");
     return createAzureCustomerKey({
       accountId,
       vaultUrl: ref.vaultUrl,
@@ -65,13 +67,11 @@ function refusedKey(reason: string): CustomerKey {
   const fail = (action: string) => new CustomerKeyError("access-denied", action, `${action} not attempted: ${reason}`);
   return {
     source: "byok-azure",
-    validate: async () => [
-      { name: "keyvault:GetKey", ok: false, message: fail("keyvault:GetKey").message },
-      { name: "keyvault:RecoveryLevel", ok: false, message: "skipped: keyvault:GetKey failed" },
-      { name: "keyvault:WrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
-      { name: "keyvault:UnwrapKey", ok: false, message: "skipped: keyvault:GetKey failed" },
-    ],
-    generateDataKey: () => Promise.reject(fail("keyvault:WrapKey")),
-    unwrapDataKey: () => Promise.reject(fail("keyvault:UnwrapKey")),
+    validate: async () =>
+      AZURE_VALIDATION_STEPS.map((name, i) =>
+        i === 0 ? { name, status: "failed" as const, message: fail(name).message } : { name, status: "skipped" as const, message: skippedMessage(AZURE_VALIDATION_STEPS[0]) },
+      ),
+    generateDataKey: () => Promise.reject(fail(KEY_VAULT_OPERATIONS.wrapKey)),
+    unwrapDataKey: () => Promise.reject(fail(KEY_VAULT_OPERATIONS.unwrapKey)),
   };
 }

@@ -5,12 +5,12 @@
  * are platform-wrapped already). The configuration goes only when nothing is left.
  */
 import type { DeleteByokResponse } from "../../sdk/schemas";
-import { CustomerKeyError } from "../../sdk/kms/types";
+import { CustomerKeyError } from "../customer-keys/types";
 import type { PlatformContext } from "../context";
 import type { Envelope } from "../content/envelope";
 import { wrapUnderPlatform } from "../content/platformWrap";
 import { ApiError } from "../errors";
-import { deleteByokRecord, getByokRecord } from "../store/byokConfigs";
+import { deleteByokRecord, getByokRecord, type StoredKey } from "../store/byokConfigs";
 import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "../store/dataKeys";
 import { appendEvent } from "../store/events";
 import { failureText, type ByokService } from "./byokService";
@@ -79,7 +79,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
     const now = ctx.clock.now();
     ctx.db.transaction(() => {
       if (unreadableKeys > 0) {
-        appendEvent(ctx.db, accountId, "byok.data-unreadable", now, { dataKeys: unreadableKeys, messages: unreadableMessages, keyRef: describeKey(rec.reference), forced: true });
+        appendEvent(ctx.db, accountId, "byok.data-unreadable", now, { dataKeys: unreadableKeys, messages: unreadableMessages, keyRef: describeKey(rec), forced: true });
       }
       deleteByokRecord(ctx.db, accountId);
       appendEvent(ctx.db, accountId, "byok.reverted", now, { provider: rec.provider, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, forced: force });
@@ -93,8 +93,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
   }
 }
 
-function describeKey(reference: unknown): string {
-  const r = reference as { keyArn?: string; vaultUrl?: string; keyName?: string };
-  return r.keyArn ?? `${r.vaultUrl}keys/${r.keyName}`;
+function describeKey(key: StoredKey): string {
+  return key.provider === "aws" ? key.reference.keyArn : `${key.reference.vaultUrl}keys/${key.reference.keyName}`;
 }
 

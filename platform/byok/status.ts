@@ -1,7 +1,7 @@
 /** Pure rules that turn a stored configuration and the time into status and effective key source. */
-import { activationDateMs, pendingActivationReason, type AwsKeyReference, type AzureKeyReference, type ByokConfiguration, type ByokStatus, type EffectiveKeySource, type Fallback } from "../../sdk/schemas";
+import { activationDateMs, pendingActivationReason, type StoredByokConfiguration, type ByokStatus, type EffectiveKeySource, type Fallback } from "../../sdk/schemas";
 import { iso } from "../clock";
-import type { ByokRecord } from "../store/byokConfigs";
+import { keyConfigOfStored, type ByokRecord } from "../store/byokConfigs";
 
 /** The status of a configuration at `now`. */
 export function byokStatus(rec: ByokRecord, now: number): ByokStatus {
@@ -12,7 +12,7 @@ export function byokStatus(rec: ByokRecord, now: number): ByokStatus {
 }
 
 /**
- * Which key protects new content at `now` (DESIGN §3): BYOK when configured, activated and
+ * Which key protects new content at `now`: BYOK when configured, activated and
  * working; otherwise the platform key, shown as `platform-fallback` when BYOK is configured.
  */
 export function effectiveSource(rec: ByokRecord | undefined, now: number): EffectiveKeySource {
@@ -32,7 +32,7 @@ export function fallbackOf(rec: ByokRecord, now: number, reverting: boolean): Fa
 }
 
 /** The wire form of a stored configuration. */
-export function toWire(rec: ByokRecord, now: number): ByokConfiguration {
+export function toWire(rec: ByokRecord, now: number): StoredByokConfiguration {
   const common = {
     nickname: rec.nickname,
     activationDate: rec.activationDate,
@@ -42,7 +42,5 @@ export function toWire(rec: ByokRecord, now: number): ByokConfiguration {
     createdAt: iso(rec.createdAt),
     updatedAt: iso(rec.updatedAt),
   };
-  return rec.provider === "aws"
-    ? { provider: "aws", aws: rec.reference as AwsKeyReference, ...common }
-    : { provider: "azure", azure: rec.reference as AzureKeyReference, ...common };
+  return { ...keyConfigOfStored(rec), ...common };
 }

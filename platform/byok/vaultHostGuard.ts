@@ -3,6 +3,7 @@
  * (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#dns-suffixes-for-object-identifiers),
  * plus hosts the operator allowed explicitly with --allow-vault-host (tests).
  */
+import { KEY_VAULT_DNS_SUFFIXES } from "../../sdk/contract";
 import { isKeyVaultHost } from "../../sdk/schemas";
 import { ApiError } from "../errors";
 
@@ -14,7 +15,7 @@ export function assertVaultHostAllowed(vaultUrl: string, allowed: readonly strin
   throw new ApiError(
     422,
     "validation_failed",
-    `azure.vaultUrl: the platform only calls Key Vault hosts under ${["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.*"].join(", ")}; received host ${JSON.stringify(url.host)}. Use your vault's "Vault URI" from the Azure portal.`,
+    `azure.vaultUrl: the platform only calls Key Vault hosts under ${KEY_VAULT_DNS_SUFFIXES.join(", ")}; received host ${JSON.stringify(url.host)}. Use your vault's "Vault URI" from the Azure portal.`,
     { field: "azure.vaultUrl" },
   );
 }

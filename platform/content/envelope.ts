@@ -1,11 +1,11 @@
 /**
- * Envelope encryption of account content (DESIGN §3 key hierarchy): a cached AES-256 data
+ * Envelope encryption of account content (root key → platform or customer key → data key): a cached AES-256 data
  * key encrypts many messages; the data key is stored wrapped by the platform key or the
  * customer key, committed before any ciphertext that uses it is returned.
  */
 import { randomBytes } from "node:crypto";
 import type { KeySource } from "../../sdk/schemas";
-import { CustomerKeyError } from "../../sdk/kms/types";
+import { CustomerKeyError } from "../customer-keys/types";
 import type { ByokService } from "../byok/byokService";
 import { wrapConfigKey } from "../byok/customerKeyPool";
 import type { PlatformContext } from "../context";
@@ -130,7 +130,7 @@ export class Envelope {
         if (err instanceof RevertedMeanwhile) {
           // fall through to the platform key
         } else if (err instanceof CustomerKeyError) {
-          // The seed: when the customer key is not available, the default encryption is the fallback.
+          // When the customer key is not available, new content falls back to the platform key.
           this.byok.reportFailure(accountId, err);
         } else {
           throw err;

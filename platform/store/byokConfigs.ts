@@ -1,12 +1,33 @@
 /** The one BYOK configuration per account. */
-import type { AwsKeyReference, AzureKeyReference, Validation } from "../../sdk/schemas";
+import { ByokKeyConfig, type Validation } from "../../sdk/schemas";
 import type { Db } from "./db";
 
-/** A stored configuration, decoded. */
-export interface ByokRecord {
+/**
+ * A key as the platform stores it: the sdk's `ByokKeyConfig` with the provider's reference under
+ * one name (`{provider: "aws", reference: {keyArn, roleArn}}`), the shape of the `provider` and
+ * `reference` columns and of each data key's `wrap_config`. Derived, so it cannot drift.
+ */
+export type StoredKey =
+  ByokKeyConfig extends infer C ? (C extends { provider: infer P extends keyof C } ? { readonly provider: P; readonly reference: C[P] } : never) : never;
+
+/** The stored form of a key. */
+export function storedKeyOf(c: ByokKeyConfig): StoredKey {
+  return c.provider === "aws" ? { provider: "aws", reference: c.aws } : { provider: "azure", reference: c.azure };
+}
+
+/** The sdk form of a stored key (a `ByokRecord` is one). */
+export function keyConfigOfStored(k: StoredKey): ByokKeyConfig {
+  return k.provider === "aws" ? { provider: "aws", aws: k.reference } : { provider: "azure", azure: k.reference };
+}
+
+/** Decodes a stored key (columns, or a data key's `wrap_config`), checking it against the sdk schema. */
+export function decodeStoredKey(provider: unknown, reference: unknown): StoredKey {
+  return storedKeyOf(ByokKeyConfig.parse(provider === "aws" ? { provider, aws: reference } : { provider, azure: reference }));
+}
+
+/** What a stored configuration holds besides its key. */
+interface ByokRecordFields {
   readonly accountId: string;
-  readonly provider: "aws" | "azure";
-  readonly reference: AwsKeyReference | AzureKeyReference;
   readonly nickname: string;
   readonly activationDate: string;
   readonly validation: Validation;
@@ -17,6 +38,9 @@ export interface ByokRecord {
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** A stored configuration, decoded: a discriminated union on `provider`, so `reference` narrows with it. */
+export type ByokRecord = StoredKey & ByokRecordFields;
 
 interface Row {
   account_id: string;
@@ -38,9 +62,8 @@ export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined
   const r = db.prepare("SELECT * FROM byok_configs WHERE account_id = ?").get(accountId) as Row | undefined;
   if (!r) return undefined;
   return {
+    ...decodeStoredKey(r.provider, JSON.parse(r.reference)),
     accountId: r.account_id,
-    provider: r.provider,
-    reference: JSON.parse(r.reference) as AwsKeyReference | AzureKeyReference,
     nickname: r.nickname,
     activationDate: r.activation_date,
     validation: JSON.parse(r.validation) as Validation,

@@ -64,4 +64,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE data_keys ADD COLUMN wrap_config TEXT;
   CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
   `,
+  // 4: validation checks carry a status instead of ok plus a "skipped: <step> failed" message:
+  // ok → "ok", a skipped message → "skipped" (message "not run because <step> failed"), else "failed".
+  `
+  UPDATE byok_configs SET validation = json_set(validation, '$.checks', json((
+    SELECT json_group_array(json_object(
+      'name', json_extract(c.value, '$.name'),
+      'status', CASE WHEN json_extract(c.value, '$.ok') THEN 'ok' WHEN json_extract(c.value, '$.message') LIKE 'skipped: %' THEN 'skipped' ELSE 'failed' END,
+      'message', CASE WHEN NOT json_extract(c.value, '$.ok') AND json_extract(c.value, '$.message') LIKE 'skipped: %'
+        THEN 'not run because ' || substr(json_extract(c.value, '$.message'), 10) ELSE json_extract(c.value, '$.message') END))
+    FROM json_each(validation, '$.checks') AS c)))
+  WHERE json_type(validation, '$.checks[0].ok') IS NOT NULL;
+  `,
 ];

@@ -7,7 +7,7 @@ export interface PlatformErrorInit {
   readonly status: number;
   /** The server's error code, or a client-side one: `network_error`, `timeout`, `invalid_response`, `not_json`. */
   readonly code: string;
-  /** The server's message, or the client's description. */
+  /** The server's message, or the client's description; becomes `PlatformError.reason`. */
   readonly message: string;
   /** The request id sent as `x-request-id` (the server echoes it in its logs). */
   readonly requestId: string;
@@ -31,6 +31,11 @@ export class PlatformError extends Error {
   readonly status: number;
   /** Machine-readable error code. */
   readonly code: string;
+  /**
+   * What went wrong, as the server said it (or the client's description when no answer came),
+   * without the `METHOD /path failed (…)` prefix that `message` adds: quote this in messages of your own.
+   */
+  readonly reason: string;
   /** Request id of the last attempt. */
   readonly requestId: string;
   /** The field the server named, if any. */
@@ -51,6 +56,7 @@ export class PlatformError extends Error {
     this.name = "PlatformError";
     this.status = init.status;
     this.code = init.code;
+    this.reason = init.message;
     this.requestId = init.requestId;
     this.field = init.field;
     this.checks = init.checks;

@@ -1,6 +1,6 @@
 /** A typed client of the platform's Key Management API (v1). */
 import {
-  ByokConfiguration,
+  StoredByokConfiguration,
   CreateAccountResponse,
   DecryptResponse,
   DeleteByokResponse,
@@ -110,9 +110,9 @@ export class PlatformClient {
   }
 
   /** Reads the BYOK configuration, or undefined when the account has none. */
-  async getByok(accountId: string, options: GetByokOptions = {}): Promise<ByokConfiguration | undefined> {
+  async getByok(accountId: string, options: GetByokOptions = {}): Promise<StoredByokConfiguration | undefined> {
     try {
-      return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/byok`, response: ByokConfiguration, idempotent: true, options })).body;
+      return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/byok`, response: StoredByokConfiguration, idempotent: true, options })).body;
     } catch (err) {
       if (isPlatformError(err, 404, "byok_not_configured")) return undefined;
       throw err;
@@ -120,9 +120,9 @@ export class PlatformClient {
   }
 
   /** Registers or replaces the BYOK configuration (idempotent upsert); the platform validates the key first. */
-  async putByok(accountId: string, config: PutByokRequest, options: PutByokOptions = {}): Promise<ByokConfiguration> {
+  async putByok(accountId: string, config: PutByokRequest, options: PutByokOptions = {}): Promise<StoredByokConfiguration> {
     const { ifMatch, ...call } = options;
-    return (await send(this.#config, { method: "PUT", path: `${segment(accountId)}/key-management/byok`, body: config, response: ByokConfiguration, idempotent: true, ifMatch, options: call })).body;
+    return (await send(this.#config, { method: "PUT", path: `${segment(accountId)}/key-management/byok`, body: config, response: StoredByokConfiguration, idempotent: true, ifMatch, options: call })).body;
   }
 
   /** Validates a BYOK configuration with a real round trip, storing nothing. */
@@ -132,9 +132,9 @@ export class PlatformClient {
   }
 
   /** Changes nickname or activation date; fails with 412 when `ifMatch` is stale. */
-  async patchByok(accountId: string, patch: PatchByokRequest, options: PatchByokOptions): Promise<ByokConfiguration> {
+  async patchByok(accountId: string, patch: PatchByokRequest, options: PatchByokOptions): Promise<StoredByokConfiguration> {
     const { ifMatch, ...call } = options;
-    return (await send(this.#config, { method: "PATCH", path: `${segment(accountId)}/key-management/byok`, body: patch, response: ByokConfiguration, idempotent: false, ifMatch, options: call })).body;
+    return (await send(this.#config, { method: "PATCH", path: `${segment(accountId)}/key-management/byok`, body: patch, response: StoredByokConfiguration, idempotent: false, ifMatch, options: call })).body;
   }
 
   /** Reverts to platform-managed keys, re-wrapping BYOK data keys under the platform key. */

@@ -18,7 +18,7 @@ const NAMED = {
   TrustResponse: S.TrustResponse,
   PutByokRequest: S.PutByokRequest,
   PatchByokRequest: S.PatchByokRequest,
-  ByokConfiguration: S.ByokConfiguration,
+  ByokConfiguration: S.StoredByokConfiguration,
   ValidateByokResponse: S.ValidateByokResponse,
   DeleteByokResponse: S.DeleteByokResponse,
   EventsResponse: S.EventsResponse,

@@ -4,11 +4,14 @@
  */
 import { z } from "zod";
 import { ActivationDate, KeyVaultKeyName, KeyVaultKeyVersion, KmsKeyArn, Nickname, RoleArn, TenantId, Timestamp, VaultUrl } from "./formats";
+import { canonicalJson } from "./canonical";
 import { Validation } from "./validation";
 
 /** The customer's AWS KMS key and the role the platform assumes to use it. */
 export const AwsKeyReference = z.strictObject({
+  /** The KMS key ARN (not an alias ARN), e.g. `arn:aws:kms:us-east-1:111122223333:key/1234abcd-…`. */
   keyArn: KmsKeyArn,
+  /** The IAM role ARN the platform assumes with the account's external ID. */
   roleArn: RoleArn,
 });
 /** The customer's AWS KMS key and role. */
@@ -16,13 +19,50 @@ export type AwsKeyReference = z.infer<typeof AwsKeyReference>;
 
 /** The customer's Azure Key Vault key; without `keyVersion` the key is versionless and follows the newest version. */
 export const AzureKeyReference = z.strictObject({
+  /** The vault's URL, e.g. `https://contoso-byok.vault.azure.net/`. */
   vaultUrl: VaultUrl,
+  /** The Microsoft Entra tenant ID of the vault (a GUID). */
   tenantId: TenantId,
+  /** The key's name in the vault. */
   keyName: KeyVaultKeyName,
+  /** A key version (32 hex characters) to pin the key to; without it the platform follows the key's newest version. */
   keyVersion: KeyVaultKeyVersion.optional(),
 });
 /** The customer's Azure Key Vault key. */
 export type AzureKeyReference = z.infer<typeof AzureKeyReference>;
+
+/** The message of a body whose `provider` is neither cloud. */
+function providerError(iss: { code: string; input?: unknown }): string | undefined {
+  return iss.code === "invalid_union" ? `provider must be "aws" or "azure"; received ${JSON.stringify((iss.input as { provider?: unknown })?.provider ?? null)}` : undefined;
+}
+
+/** An AWS KMS key, tagged with its cloud: `{provider: "aws", aws: {keyArn, roleArn}}`. */
+export const AwsByokKeyConfig = z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference });
+/** An AWS KMS key, tagged with its cloud. */
+export type AwsByokKeyConfig = z.infer<typeof AwsByokKeyConfig>;
+
+/** An Azure Key Vault key, tagged with its cloud: `{provider: "azure", azure: {vaultUrl, tenantId, keyName, keyVersion?}}`. */
+export const AzureByokKeyConfig = z.strictObject({ provider: z.literal("azure"), azure: AzureKeyReference });
+/** An Azure Key Vault key, tagged with its cloud. */
+export type AzureByokKeyConfig = z.infer<typeof AzureByokKeyConfig>;
+
+/**
+ * The customer's key, without the lifecycle fields: what a ByokKey component's `byokConfig`
+ * outputs, what a ByokConfiguration's `config` takes, and the key part of every BYOK body.
+ */
+export const ByokKeyConfig = z.discriminatedUnion("provider", [AwsByokKeyConfig, AzureByokKeyConfig], { error: providerError });
+/** The customer's key: an AWS KMS key or an Azure Key Vault key. */
+export type ByokKeyConfig = z.infer<typeof ByokKeyConfig>;
+
+/**
+ * The key part of a body that carries one (a request or a stored configuration), in canonical
+ * form: only `provider` and its reference, keys sorted, no undefined members.
+ */
+export function keyConfigOf(c: ByokKeyConfig): ByokKeyConfig {
+  const key = c.provider === "aws" ? { provider: c.provider, aws: c.aws } : { provider: c.provider, azure: c.azure };
+  // A JSON round trip of a ByokKeyConfig is a ByokKeyConfig.
+  return JSON.parse(canonicalJson(key)) as ByokKeyConfig;
+}
 
 const lifecycle = {
   nickname: Nickname,
@@ -30,15 +70,12 @@ const lifecycle = {
 };
 
 /** `PUT .../key-management/byok` and `POST .../byok:validate` body for AWS KMS. */
-export const AwsByokRequest = z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference, ...lifecycle });
+export const AwsByokRequest = AwsByokKeyConfig.extend(lifecycle);
 /** `PUT .../key-management/byok` and `POST .../byok:validate` body for Azure Key Vault. */
-export const AzureByokRequest = z.strictObject({ provider: z.literal("azure"), azure: AzureKeyReference, ...lifecycle });
+export const AzureByokRequest = AzureByokKeyConfig.extend(lifecycle);
 
 /** The BYOK configuration a client asks for: idempotent upsert body of `PUT .../byok`. */
-export const PutByokRequest = z.discriminatedUnion("provider", [AwsByokRequest, AzureByokRequest], {
-  error: (iss) =>
-    iss.code === "invalid_union" ? `provider must be "aws" or "azure"; received ${JSON.stringify((iss.input as { provider?: unknown })?.provider ?? null)}` : undefined,
-});
+export const PutByokRequest = z.discriminatedUnion("provider", [AwsByokRequest, AzureByokRequest], { error: providerError });
 /** Body of `PUT .../byok` and `POST .../byok:validate`. */
 export type PutByokRequest = z.infer<typeof PutByokRequest>;
 
@@ -70,13 +107,13 @@ const stored = {
   updatedAt: Timestamp,
 };
 
-/** A stored BYOK configuration, as `GET/PUT/PATCH .../byok` return it. */
-export const ByokConfiguration = z.discriminatedUnion("provider", [
-  z.strictObject({ provider: z.literal("aws"), aws: AwsKeyReference, ...stored }),
-  z.strictObject({ provider: z.literal("azure"), azure: AzureKeyReference, ...stored }),
-]);
+/**
+ * A stored BYOK configuration, as `GET/PUT/PATCH .../byok` return it. (The Pulumi resource that
+ * manages it is `ByokConfiguration`, in `dynamic-providers/`.)
+ */
+export const StoredByokConfiguration = z.discriminatedUnion("provider", [AwsByokKeyConfig.extend(stored), AzureByokKeyConfig.extend(stored)]);
 /** A stored BYOK configuration. */
-export type ByokConfiguration = z.infer<typeof ByokConfiguration>;
+export type StoredByokConfiguration = z.infer<typeof StoredByokConfiguration>;
 
 /** `POST .../byok:validate` answer: what registering would find, with nothing stored. */
 export const ValidateByokResponse = z.strictObject({ validation: Validation });

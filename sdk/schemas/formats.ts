@@ -6,6 +6,7 @@
  * it; the field itself is named by the issue path (see `describeIssues`).
  */
 import { z } from "zod";
+import { KEY_VAULT_DNS_SUFFIXES, azureCloudOf } from "../contract/azure";
 
 /** AWS partitions, from https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html */
 export const AWS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
@@ -35,20 +36,6 @@ export const EXAMPLES = {
   activationDate: "2026-12-01T00:00:00Z",
 } as const;
 
-/**
- * DNS suffixes of Key Vault and Managed HSM in the public and sovereign clouds:
- * https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#dns-suffixes-for-object-identifiers
- */
-export const KEY_VAULT_DNS_SUFFIXES = [
-  "vault.azure.net",
-  "vault.azure.cn",
-  "vault.usgovcloudapi.net",
-  "vault.microsoftazure.de",
-  "managedhsm.azure.net",
-  "managedhsm.azure.cn",
-  "managedhsm.usgovcloudapi.net",
-  "managedhsm.microsoftazure.de",
-] as const;
 
 /** Loopback hosts the contract accepts for local testing; the platform refuses them unless told otherwise. */
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -141,8 +128,7 @@ export function vaultUrlProblem(url: string): string | undefined {
 
 /** True when the vault URL's host is under a Key Vault or Managed HSM DNS suffix. */
 export function isKeyVaultHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return KEY_VAULT_DNS_SUFFIXES.some((s) => h.endsWith(`.${s}`));
+  return azureCloudOf(host) !== undefined;
 }
 
 /** Returns why `value` is not an ISO-8601 activation date, or undefined when it is one. */

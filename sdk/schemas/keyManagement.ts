@@ -1,7 +1,7 @@
 /** An account's key-management state and what the customer must trust. */
 import { z } from "zod";
 import { AccountId, Timestamp } from "./formats";
-import { ByokConfiguration } from "./byok";
+import { StoredByokConfiguration } from "./byok";
 
 /** Which kind of key protects new content, from the account's configuration. */
 export const KeyMode = z.enum(["platform-managed", "byok"]);
@@ -35,7 +35,7 @@ export const KeyManagementState = z.strictObject({
   effectiveKeySource: EffectiveKeySource,
   fallback: Fallback.nullable(),
   platformKey: PlatformKeyInfo,
-  byok: ByokConfiguration.nullable(),
+  byok: StoredByokConfiguration.nullable(),
 });
 /** An account's key-management state. */
 export type KeyManagementState = z.infer<typeof KeyManagementState>;

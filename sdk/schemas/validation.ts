@@ -2,10 +2,18 @@
 import { z } from "zod";
 import { Timestamp } from "./formats";
 
-/** One step of the validation chain (e.g. `sts:AssumeRole`, `kms:GenerateDataKey`). */
+/**
+ * How one step ended: `ok`, `failed`, or `skipped` because an earlier step failed (no KMS call
+ * can succeed once the role cannot be assumed or the key is disabled).
+ */
+export const CheckStatus = z.enum(["ok", "failed", "skipped"]);
+/** How one step ended. */
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+/** One step of the validation chain (the names are in `sdk/contract/validation.ts`, e.g. `sts:AssumeRole`, `kms:GenerateDataKey`). */
 export const ValidationCheck = z.strictObject({
   name: z.string(),
-  ok: z.boolean(),
+  status: CheckStatus,
   message: z.string(),
 });
 /** One step of the validation chain. */
@@ -16,7 +24,7 @@ export const ValidationPhase = z.enum(["dry-run", "registration", "health-check"
 /** When the validation ran. */
 export type ValidationPhase = z.infer<typeof ValidationPhase>;
 
-/** The checks of one validation run; `ok` is true when every check passed. */
+/** The checks of one validation run; `ok` is true when every check's status is `ok`. */
 export const Validation = z.strictObject({
   phase: ValidationPhase,
   checkedAt: Timestamp,

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { DisableKeyCommand } from "@aws-sdk/client-kms";
 import { defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../platform";
 import type { KeyManagementState, PlatformClient } from "../../sdk";
-import { BYOK_CONFIGURATION_TOKEN } from "../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE } from "../../dynamic-providers";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../support/awsCustomer";
 import { startMoto, type MotoServer } from "../support/moto";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
@@ -67,9 +67,9 @@ const ENV_STACK = "env-token";
 const ACTIVE_SINCE = "2020-01-01";
 
 /** Every ByokConfiguration step of a preview, as op strings. */
-const byokOps = (p: PreviewJson) => opsOf(p, BYOK_CONFIGURATION_TOKEN);
+const byokOps = (p: PreviewJson) => opsOf(p, BYOK_CONFIGURATION_TYPE);
 const byokStep = (p: PreviewJson) => {
-  const steps = (p.steps ?? []).filter((s) => (s.urn.split("::")[2] ?? "").endsWith(BYOK_CONFIGURATION_TOKEN) && s.op !== "refresh");
+  const steps = (p.steps ?? []).filter((s) => (s.urn.split("::")[2] ?? "").endsWith(BYOK_CONFIGURATION_TYPE) && s.op !== "refresh");
   expect(steps, "exactly one ByokConfiguration step").to.have.length(1);
   return steps[0];
 };
@@ -189,7 +189,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
 
     const outputs = await stackOutputs(project, SECRET_STACK);
     expect(outputs).to.deep.include({ accountId: A.accountId, nickname: "prod key", status: "active", effectiveKeySource: "byok" });
-    expect(outputs.checks).to.deep.equal(["ok   sts:AssumeRole", "ok   kms:DescribeKey", "ok   kms:GenerateDataKey", "ok   kms:Decrypt"]);
+    expect(outputs.checks).to.deep.equal(["sts:AssumeRole: ok", "kms:DescribeKey: ok", "kms:GenerateDataKey: ok", "kms:Decrypt: ok"]);
 
     const live = await state(A.accountId);
     expect(live).to.deep.include({ mode: "byok", effectiveKeySource: "byok" });
@@ -220,7 +220,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
 
     const up = await counted("up (nickname: update)", () => runPulumi(project, ["up", "--yes"], { stack: SECRET_STACK }));
     ok(up.r);
-    expect(up.r.stdout).to.include(`${BYOK_CONFIGURATION_TOKEN} byok updated`);
+    expect(up.r.stdout).to.include(`${BYOK_CONFIGURATION_TYPE} byok updated`);
     expect(up.r.stdout).to.include("[diff: ~nickname]");
     expect(up.r.stdout).not.to.match(/replac/i);
     expect(up.calls).to.include({ patchByok: 1 });
@@ -277,7 +277,7 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
     const refused = await counted("preview (accountId, new account's token)", () => runPulumi(project, ["preview"], { stack: ENV_STACK, env: { ...envStack, EKM_API_TOKEN: B2.token } }));
     expect(refused.r.code, transcriptOf(refused.r)).not.to.equal(0);
     expect(refused.r.stdout, transcriptOf(refused.r)).to.include(
-      `error: ${BYOK_CONFIGURATION_TOKEN} resource 'byok': property accountId value {${B2.accountId}} has a problem: changing the account from ${B1.accountId} replaces the resource: ` +
+      `error: ${BYOK_CONFIGURATION_TYPE} resource 'byok': property accountId value {${B2.accountId}} has a problem: changing the account from ${B1.accountId} replaces the resource: ` +
         `${B2.accountId} is registered first, then ${B1.accountId} is reverted to platform-managed keys, but this API token cannot reach ${B1.accountId} (404 not_found), so ${B1.accountId} would stay on BYOK. ` +
         `Run it with a token that reaches both accounts (the platform admin token in EKM_API_TOKEN or ekm:apiToken), or first run "pulumi destroy" with ${B1.accountId}'s token and then "pulumi up" with ${B2.accountId}'s`,
     );
@@ -351,13 +351,13 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
           expect(r.code, transcriptOf(r)).not.to.equal(0);
           const out = `${r.stdout}\n${r.stderr}`;
           // The engine prints each check failure under the resource; a nested property leads the reason.
-          const line = out.split("\n").find((l) => l.includes(`error: ${BYOK_CONFIGURATION_TOKEN} resource 'byok' has a problem: ${c.property}: `) && l.includes(c.check));
+          const line = out.split("\n").find((l) => l.includes(`error: ${BYOK_CONFIGURATION_TYPE} resource 'byok' has a problem: ${c.property}: `) && l.includes(c.check));
           expect(line, `a line naming ${c.check}\n${transcriptOf(r)}`).to.be.a("string");
           expect(line).to.match(c.message);
           callReport.push(`  ↳ ${line!.trim()}`);
           expect(out).to.include(c.property);
           expect(out, "a nested property is named in the reason, never shown as value {<nil>}").not.to.contain("<nil>");
-          expect(out).to.include(BYOK_CONFIGURATION_TOKEN);
+          expect(out).to.include(BYOK_CONFIGURATION_TYPE);
           expect(calls.validateByok, "the dry run ran on the platform").to.equal(1);
           expect(calls.putByok ?? 0).to.equal(0);
           expect(await state(accountId), "nothing changed on the platform").to.deep.equal(before);

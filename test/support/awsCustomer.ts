@@ -1,9 +1,10 @@
 // The customer side in moto, provisioned as a customer would: a KMS key with rotation on, and a
 // role that trusts the platform with the account's external ID and holds the two-statement
-// least-privilege policy (DESIGN §4).
+// least-privilege policy (components/aws/policies.ts).
 import { randomUUID } from "node:crypto";
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract";
 import { motoClientConfig } from "./moto";
 
 /** moto's default account; its `testing` credentials act as `arn:aws:iam::123456789012:user/moto`. */
@@ -64,7 +65,7 @@ export async function provisionCustomer(endpoint: string, opts: ProvisionOptions
         Effect: "Allow",
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
         Resource: keyArn,
-        Condition: { StringEquals: { "kms:EncryptionContext:tenant_id": opts.policyTenantId ?? opts.accountId } },
+        Condition: { StringEquals: { [ENCRYPTION_CONTEXT_CONDITION_KEY]: opts.policyTenantId ?? opts.accountId } },
       },
     ],
   };

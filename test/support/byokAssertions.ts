@@ -9,7 +9,7 @@ export async function expectRejectedRegistration(client: PlatformClient, account
   const err = await rejection<PlatformError>(client.putByok(accountId, request));
   expect(err.status).to.equal(422);
   expect(err.code).to.equal("key_validation_failed");
-  const failed = err.checks!.find((c) => !c.ok)!;
+  const failed = err.checks!.find((c) => c.status === "failed")!;
   expect(failed.name).to.equal(check);
   expect(failed.message).to.match(message);
   expect(err.message).to.contain(`${check}: `);

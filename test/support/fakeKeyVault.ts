@@ -39,27 +39,20 @@
 import { constants, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import * as net from "node:net";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import type { AzureHttpClient, AzurePipelineRequest, AzurePipelineResponse } from "../../sdk/kms/azure";
+import type { AzureHttpClient, AzurePipelineRequest, AzurePipelineResponse } from "../../platform/customer-keys/azure";
+import { AZURE_CLOUDS, DOCUMENTED_DATA_ACTIONS, KEY_VAULT_DATA_ACTIONS } from "../../sdk/contract";
 
 /** The resource Key Vault names in its challenge (public cloud). */
-export const KEY_VAULT_RESOURCE = "https://vault.azure.net";
+export const KEY_VAULT_RESOURCE = `https://${AZURE_CLOUDS[0].keyVaultDnsSuffix}`;
 /** The scope the SDK asks Entra ID for after the challenge. */
 export const KEY_VAULT_SCOPE = `${KEY_VAULT_RESOURCE}/.default`;
 /** The public cloud's Entra ID authority host, played by the fake too. */
-export const ENTRA_HOST = "login.microsoftonline.com";
+export const ENTRA_HOST = new URL(AZURE_CLOUDS[0].authorityHost).host;
 
-/** The seed's five data actions: what the platform's principal holds by default. */
-export const PLATFORM_DATA_ACTIONS = [
-  "Microsoft.KeyVault/vaults/keys/read",
-  "Microsoft.KeyVault/vaults/keys/wrap/action",
-  "Microsoft.KeyVault/vaults/keys/unwrap/action",
-  "Microsoft.KeyVault/vaults/keys/encrypt/action",
-  "Microsoft.KeyVault/vaults/keys/decrypt/action",
-] as const;
+/** The five documented data actions: what the platform's principal holds by default. */
+export const PLATFORM_DATA_ACTIONS = DOCUMENTED_DATA_ACTIONS;
 
-const READ = "Microsoft.KeyVault/vaults/keys/read";
-const WRAP = "Microsoft.KeyVault/vaults/keys/wrap/action";
-const UNWRAP = "Microsoft.KeyVault/vaults/keys/unwrap/action";
+const { read: READ, wrap: WRAP, unwrap: UNWRAP } = KEY_VAULT_DATA_ACTIONS;
 const CREATE = "Microsoft.KeyVault/vaults/keys/create/action";
 const UPDATE = "Microsoft.KeyVault/vaults/keys/update/action";
 

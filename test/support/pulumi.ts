@@ -1,6 +1,6 @@
 // The real Pulumi CLI for end-to-end tests and benchmarks, driven the way a user drives it:
 // a temporary project that installs this package's `npm pack` tarball, a file:// backend, and
-// the CLI built from Go modules (scripts/bootstrap/pulumi-cli.sh; DESIGN §6), all offline.
+// the CLI built from Go modules (scripts/bootstrap/pulumi-cli.sh), all offline.
 //
 // - `pulumiBinDir()` runs the bootstrap once per process.
 // - `packTarball()` compiles the package into a staging folder (not the shared dist/, which other

@@ -77,11 +77,11 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     const config = await client.putByok(accountId, request);
     expect(config).to.deep.include({ provider: "aws", status: "active", nickname: "prod key" });
     expect(config.validation.phase).to.equal("registration");
-    expect(config.validation.checks.map((c) => [c.name, c.ok])).to.deep.equal([
-      ["sts:AssumeRole", true],
-      ["kms:DescribeKey", true],
-      ["kms:GenerateDataKey", true],
-      ["kms:Decrypt", true],
+    expect(config.validation.checks.map((c) => [c.name, c.status])).to.deep.equal([
+      ["sts:AssumeRole", "ok"],
+      ["kms:DescribeKey", "ok"],
+      ["kms:GenerateDataKey", "ok"],
+      ["kms:Decrypt", "ok"],
     ]);
     const state = await client.getKeyManagement(accountId);
     expect(state).to.deep.include({ mode: "byok", effectiveKeySource: "byok", fallback: null });
@@ -124,7 +124,7 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
       const unknown = customer.keyArn.replace(/key\/.+$/, "key/00000000-0000-4000-8000-000000000000");
       const err = await failure(client.putByok(accountId, { provider: "aws", aws: { keyArn: unknown, roleArn: customer.roleArn }, nickname: request.nickname, activationDate: request.activationDate }));
       expect(err.status).to.equal(422);
-      const failed = err.checks!.find((c) => !c.ok)!;
+      const failed = err.checks!.find((c) => c.status === "failed")!;
       expect(failed.name).to.equal("kms:DescribeKey");
       expect(failed.message).to.match(/not found|NotFound|does not exist/i);
       expect(await client.getByok(accountId)).to.equal(undefined);
@@ -134,7 +134,7 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
       const { accountId, client, request } = await onboard({ policyTenantId: "us-east-1" });
       const err = await failure(client.putByok(accountId, request));
       expect(err.status).to.equal(422);
-      const failed = err.checks!.find((c) => !c.ok)!;
+      const failed = err.checks!.find((c) => c.status === "failed")!;
       expect(failed.name).to.equal("kms:GenerateDataKey");
       expect(failed.message).to.contain(`kms:EncryptionContext:tenant_id = ${accountId}`);
       expect(await client.getByok(accountId)).to.equal(undefined);

@@ -121,7 +121,7 @@ describe("PlatformClient", function () {
   });
 
   it("carries the checks of a failed key validation", async () => {
-    const checks = [{ name: "sts:AssumeRole", ok: false, message: "role cannot be assumed" }];
+    const checks = [{ name: "sts:AssumeRole", status: "failed", message: "role cannot be assumed" }];
     handler = (_q, res) => reply(res, 422, { error: { code: "key_validation_failed", message: "failed", checks } });
     const err = await catchErr(client().validateByok(STATE.accountId, { provider: "aws", aws: { keyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", roleArn: "arn:aws:iam::111122223333:role/r" }, nickname: "n", activationDate: "2026-01-01" }));
     expect(err.status).to.equal(422);

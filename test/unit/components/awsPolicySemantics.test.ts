@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { expect } from "chai";
 import { ByokKey } from "../../../components/aws/byokKey";
-import { KEY_USE_ACTIONS, TENANT_CONTEXT_KEY, type PolicyDocument, type PolicyStatement } from "../../../components/aws/policies";
+import { ENCRYPTION_CONTEXT_CONDITION_KEY as TENANT_CONTEXT_KEY, KEY_USE_ACTIONS } from "../../../sdk/contract";
+import type { PolicyDocument, PolicyStatement } from "../../../components/aws/policies";
 import { ekmMocks, outputValue, waitForRegistrations } from "../../../testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";

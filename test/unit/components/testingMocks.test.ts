@@ -4,8 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
-import { BYOK_CONFIGURATION_DYNAMIC_TYPE, BYOK_CONFIGURATION_TYPE, ekmMocks, outputFailure, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
+import { StoredByokConfiguration as ByokConfigurationSchema, Validation } from "../../../sdk/schemas";
+import { ByokConfiguration } from "../../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE, ekmMocks, outputFailure, outputValue, recorded, waitForRegistrations, type EkmMocksOptions } from "../../../testing";
 import { rejection } from "../../support/rejection";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
@@ -95,7 +96,18 @@ describe("ekmMocks", () => {
     expect(vault.properties).to.include({ vaultUri: "https://contoso-byok.vault.azure.net/", enableRbacAuthorization: true, enablePurgeProtection: true });
   });
 
-  for (const type of [BYOK_CONFIGURATION_TYPE, BYOK_CONFIGURATION_DYNAMIC_TYPE]) {
+  it("finds a real ByokConfiguration by BYOK_CONFIGURATION_TYPE, the token the resource registers with", async () => {
+    expect(BYOK_CONFIGURATION_TYPE).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
+    // Before the mocks' clock (2026-01-15), so the registration is active.
+    const resource = new ByokConfiguration("customer-byok", { accountId: ACCOUNT, config: { provider: "aws", aws: AWS_CONFIG.aws }, nickname: "prod", activationDate: "2026-01-01" });
+    expect(await outputValue(resource.status)).to.equal("active");
+    await waitForRegistrations();
+    const registration = recorded(mocks).find(BYOK_CONFIGURATION_TYPE, "customer-byok");
+    expect(registration.inputs).to.deep.include({ accountId: ACCOUNT, config: AWS_CONFIG, nickname: "prod", activationDate: "2026-01-01", adoptExisting: false });
+    expect(registration.id).to.equal(ACCOUNT);
+  });
+
+  for (const type of [BYOK_CONFIGURATION_TYPE]) {
     it(`answers ${type} as the platform reports a registered AWS key: active, byok, an etag and passing checks`, async () => {
       const resource = new FakeByokConfiguration(type, "byok", AWS_CONFIG);
       expect(await outputValue(resource.status)).to.equal("active");
@@ -103,11 +115,11 @@ describe("ekmMocks", () => {
       expect(await outputValue(resource.etag)).to.match(/^"[0-9a-f]{16}"$/);
       const validation = Validation.parse(await outputValue(resource.validation));
       expect(validation.ok).to.equal(true);
-      expect(validation.checks.map((c) => [c.name, c.ok])).to.deep.equal([
-        ["sts:AssumeRole", true],
-        ["kms:DescribeKey", true],
-        ["kms:GenerateDataKey", true],
-        ["kms:Decrypt", true],
+      expect(validation.checks.map((c) => [c.name, c.status])).to.deep.equal([
+        ["sts:AssumeRole", "ok"],
+        ["kms:DescribeKey", "ok"],
+        ["kms:GenerateDataKey", "ok"],
+        ["kms:Decrypt", "ok"],
       ]);
       expect(await outputValue(resource.id)).to.equal(ACCOUNT);
       // The stored configuration as GET .../byok would return it.
@@ -118,7 +130,7 @@ describe("ekmMocks", () => {
   }
 
   it("reports pending-activation with platform-fallback and the platform's reason before the activation date", async () => {
-    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
     expect(await outputValue(resource.status)).to.equal("pending-activation");
     expect(await outputValue(resource.effectiveKeySource)).to.equal("platform-fallback");
     expect(await outputValue(resource.fallback)).to.deep.equal({
@@ -129,12 +141,12 @@ describe("ekmMocks", () => {
 
   it("reports active once the mocks' clock passes the activation date", async () => {
     await setup({ now: () => new Date("2026-12-01T00:00:01Z") });
-    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AWS_CONFIG, { activationDate: "2026-12-01" });
     expect([await outputValue(resource.status), await outputValue(resource.effectiveKeySource), await outputValue(resource.fallback)]).to.deep.equal(["active", "byok", null]);
   });
 
   it("rejects invalid inputs with the text pulumi preview prints, from outputFailure and waitForRegistrations alike", async () => {
-    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_DYNAMIC_TYPE, "byok", AWS_CONFIG, { nickname: "n".repeat(100), activationDate: "2026-13-45" });
+    const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AWS_CONFIG, { nickname: "n".repeat(100), activationDate: "2026-13-45" });
     const expected =
       `pulumi-nodejs:dynamic/ekm:ByokConfiguration resource 'byok': property nickname value {${"n".repeat(100)}} has a problem: must be 1-64 characters, got 100\n` +
       "pulumi-nodejs:dynamic/ekm:ByokConfiguration resource 'byok': property activationDate value {2026-13-45} has a problem: " +
@@ -146,14 +158,14 @@ describe("ekmMocks", () => {
   it("rejects a nested invalid input naming its path, never as value {<nil>}", async () => {
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", { provider: "aws", aws: { keyArn: AWS_CONFIG.aws.keyArn, roleArn: "ekm-platform-access" } });
     const { message } = await outputFailure(resource.status);
-    expect(message).to.match(/^ekm:index:ByokConfiguration resource 'byok' has a problem: config\.aws\.roleArn must be an IAM role ARN .*; received "ekm-platform-access"$/);
+    expect(message).to.match(/^pulumi-nodejs:dynamic\/ekm:ByokConfiguration resource 'byok' has a problem: config\.aws\.roleArn must be an IAM role ARN .*; received "ekm-platform-access"$/);
     expect(message).not.to.contain("<nil>");
   });
 
   it("answers an Azure configuration with the Azure checks", async () => {
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AZURE_CONFIG);
     const validation = Validation.parse(await outputValue(resource.validation));
-    expect(validation.checks.map((c) => c.name)).to.deep.equal(["keys/read", "keys/wrapKey", "keys/unwrapKey"]);
+    expect(validation.checks.map((c) => c.name)).to.deep.equal(["keyvault:GetKey", "keyvault:RecoveryLevel", "keyvault:WrapKey", "keyvault:UnwrapKey"]);
   });
 
   it("answers a plain dynamic resource that carries a key reference as a ByokConfiguration", async () => {
@@ -166,7 +178,7 @@ describe("ekmMocks", () => {
   });
 
   it("reports a failing validation when the options give a failed check", async () => {
-    await setup({ byok: { checks: [{ name: "kms:GenerateDataKey", ok: false, message: "kms:GenerateDataKey denied for role …" }] } });
+    await setup({ byok: { checks: [{ name: "kms:GenerateDataKey", status: "failed", message: "kms:GenerateDataKey denied for role …" }] } });
     const resource = new FakeByokConfiguration(BYOK_CONFIGURATION_TYPE, "byok", AWS_CONFIG);
     expect(await outputValue(resource.status)).to.equal("invalid");
     expect(await outputValue(resource.effectiveKeySource)).to.equal("platform-fallback");

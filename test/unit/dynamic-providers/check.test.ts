@@ -1,7 +1,9 @@
 // The pure part of check: failures with property paths and exact messages, unknowns skipped,
 // and the platform's dry-run answer turned into failures or a warning.
 import { expect } from "chai";
-import { checkByokInputs, dryRunFailure, needsDryRun, serverMessage, validationFailures, type CheckOutcome } from "../../../dynamic-providers/check";
+import { PlatformError } from "../../../sdk/client";
+import type { ValidationCheck } from "../../../sdk/schemas";
+import { checkByokInputs, dryRunFailure, needsDryRun, validationFailures, type CheckOutcome } from "../../../dynamic-providers/check";
 import { UNKNOWN } from "../../../dynamic-providers/types";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -169,11 +171,11 @@ describe("needsDryRun", () => {
 
 describe("validationFailures", () => {
   it("names each failed step at the input it points to and leaves out skipped steps", () => {
-    const checks = [
-      { name: "sts:AssumeRole", ok: true, message: "assumed" },
-      { name: "kms:DescribeKey", ok: true, message: "enabled" },
-      { name: "kms:GenerateDataKey", ok: false, message: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: kms:GenerateDataKey failed" },
+    const checks: ValidationCheck[] = [
+      { name: "sts:AssumeRole", status: "ok", message: "assumed" },
+      { name: "kms:DescribeKey", status: "ok", message: "enabled" },
+      { name: "kms:GenerateDataKey", status: "failed", message: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
+      { name: "kms:Decrypt", status: "skipped", message: "not run because kms:GenerateDataKey failed" },
     ];
     expect(validationFailures({ ok: false, checks }, "aws")).to.deep.equal([
       { property: "config.aws.keyArn", reason: "kms:GenerateDataKey denied for role r — the role policy must allow it" },
@@ -181,11 +183,11 @@ describe("validationFailures", () => {
   });
 
   it("points sts:AssumeRole at the role and Azure steps at the azure config", () => {
-    expect(validationFailures({ ok: false, checks: [{ name: "sts:AssumeRole", ok: false, message: "denied" }] }, "aws")).to.deep.equal([
+    expect(validationFailures({ ok: false, checks: [{ name: "sts:AssumeRole", status: "failed", message: "denied" }] }, "aws")).to.deep.equal([
       { property: "config.aws.roleArn", reason: "sts:AssumeRole: denied" },
     ]);
-    expect(validationFailures({ ok: false, checks: [{ name: "keys/wrapKey", ok: false, message: "forbidden" }] }, "azure")).to.deep.equal([
-      { property: "config.azure", reason: "keys/wrapKey: forbidden" },
+    expect(validationFailures({ ok: false, checks: [{ name: "keyvault:WrapKey", status: "failed", message: "forbidden" }] }, "azure")).to.deep.equal([
+      { property: "config.azure", reason: "keyvault:WrapKey: forbidden" },
     ]);
   });
 
@@ -200,24 +202,26 @@ describe("validationFailures", () => {
 describe("dryRunFailure", () => {
   const request = checkByokInputs(VALID).request as NonNullable<CheckOutcome["request"]>;
   const url = "http://127.0.0.1:9";
-  const op = "POST /v1/accounts/acct-aaaa1111/key-management/byok:validate failed";
 
-  it("strips the client's prefix from a server message", () => {
-    expect(serverMessage(`${op} (422 validation_failed, request 1b2c): the vault is not allowed`)).to.equal("the vault is not allowed");
+  it("quotes the server's message from PlatformError.reason, which carries no client prefix", () => {
+    const err = new PlatformError({ status: 422, code: "validation_failed", message: "the vault is not allowed", requestId: "1b2c", operation: "POST /v1/accounts/acct-aaaa1111/key-management/byok:validate", attempts: 1 });
+    expect(err.message).to.equal("POST /v1/accounts/acct-aaaa1111/key-management/byok:validate failed (422 validation_failed, request 1b2c): the vault is not allowed");
+    expect(err.reason).to.equal("the vault is not allowed");
+    expect(dryRunFailure(err, request, url)).to.deep.equal({ failures: [{ property: "config", reason: "the platform refused the key (422 validation_failed): the vault is not allowed" }] });
   });
 
   it("warns instead of failing when the platform cannot be reached", () => {
-    const message = `${op} (no response network_error, request 9f): could not reach http://127.0.0.1:9: ECONNREFUSED`;
-    expect(dryRunFailure({ status: 0, code: "network_error", message }, request, url)).to.deep.equal({
+    const reason = "could not reach http://127.0.0.1:9: ECONNREFUSED";
+    expect(dryRunFailure({ status: 0, code: "network_error", reason }, request, url)).to.deep.equal({
       warning:
         "ByokConfiguration acct-aaaa1111: could not dry-run the key validation on the platform at http://127.0.0.1:9 (network_error): could not reach http://127.0.0.1:9: ECONNREFUSED; " +
         "the platform validates the key again when it is registered",
     });
-    expect(dryRunFailure({ status: 503, code: "server_error", message: "x" }, request, url)).to.have.property("warning");
+    expect(dryRunFailure({ status: 503, code: "server_error", reason: "x" }, request, url)).to.have.property("warning");
   });
 
   it("fails on accountId when the token is rejected", () => {
-    expect(dryRunFailure({ status: 401, code: "unauthorized", message: `${op} (401 unauthorized, request 1): the token is not valid` }, request, url)).to.deep.equal({
+    expect(dryRunFailure({ status: 401, code: "unauthorized", reason: "the token is not valid" }, request, url)).to.deep.equal({
       failures: [
         {
           property: "accountId",
@@ -228,21 +232,21 @@ describe("dryRunFailure", () => {
   });
 
   it("fails on accountId when the account is unknown to the token", () => {
-    expect(dryRunFailure({ status: 404, code: "not_found", message: `${op} (404 not_found, request 1): account acct-aaaa1111 not found` }, request, url)).to.deep.equal({
+    expect(dryRunFailure({ status: 404, code: "not_found", reason: "account acct-aaaa1111 not found" }, request, url)).to.deep.equal({
       failures: [{ property: "accountId", reason: 'account "acct-aaaa1111" cannot be used with this API token on the platform at http://127.0.0.1:9 (404 not_found): account acct-aaaa1111 not found' }],
     });
   });
 
   it("turns a refused registration's checks into step failures", () => {
-    const checks = [{ name: "sts:AssumeRole", ok: false, message: "trust policy lacks sts:ExternalId" }];
-    expect(dryRunFailure({ status: 422, code: "key_validation_failed", message: "m", checks }, request, url)).to.deep.equal({
+    const checks: ValidationCheck[] = [{ name: "sts:AssumeRole", status: "failed", message: "trust policy lacks sts:ExternalId" }];
+    expect(dryRunFailure({ status: 422, code: "key_validation_failed", reason: "m", checks }, request, url)).to.deep.equal({
       failures: [{ property: "config.aws.roleArn", reason: "sts:AssumeRole: trust policy lacks sts:ExternalId" }],
     });
   });
 
   it("puts a refusal that names a field at that field under config", () => {
-    const message = `${op} (422 validation_failed, request 1): azure.vaultUrl: the platform only calls Key Vault hosts`;
-    expect(dryRunFailure({ status: 422, code: "validation_failed", message, field: "azure.vaultUrl" }, request, url)).to.deep.equal({
+    const reason = "azure.vaultUrl: the platform only calls Key Vault hosts";
+    expect(dryRunFailure({ status: 422, code: "validation_failed", reason, field: "azure.vaultUrl" }, request, url)).to.deep.equal({
       failures: [{ property: "config.azure.vaultUrl", reason: "the platform refused the key (422 validation_failed): azure.vaultUrl: the platform only calls Key Vault hosts" }],
     });
   });

@@ -2,12 +2,13 @@
 // (HTTP, SQLite, envelope encryption), only the customer's KMS / Key Vault is simulated. The
 // integration test (test/integration/dynamic-providers) uses the real AWS path against moto.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { AWS_ACTIONS, AWS_VALIDATION_STEPS, AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../../sdk/contract";
 import type { ValidationCheck } from "../../../sdk/schemas";
-import { CustomerKeyError, type CustomerKey } from "../../../sdk/kms/types";
+import { CustomerKeyError, type CustomerKey } from "../../../platform/customer-keys/types";
 import type { CustomerKeyFactory } from "../../../platform";
 
-const AWS_STEPS = ["sts:AssumeRole", "kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];
-const AZURE_STEPS = ["keys/get", "keys/wrapKey", "keys/unwrapKey"];
+const AWS_STEPS: readonly string[] = AWS_VALIDATION_STEPS;
+const AZURE_STEPS: readonly string[] = AZURE_VALIDATION_STEPS;
 
 interface FakeKey {
   readonly material: Buffer;
@@ -48,7 +49,7 @@ export class FakeKms {
     const steps = aws ? AWS_STEPS : AZURE_STEPS;
     const failure = (action: string, keyRef = ref): CustomerKeyError | undefined => {
       const key = this.#keys.get(keyRef);
-      if (!key) return new CustomerKeyError("not-found", action, `${aws ? "kms:DescribeKey" : "keys/get"}: key ${keyRef} does not exist`);
+      if (!key) return new CustomerKeyError("not-found", action, `${aws ? AWS_ACTIONS.describeKey : KEY_VAULT_OPERATIONS.getKey}: key ${keyRef} does not exist`);
       const broken = key.broken;
       if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError("access-denied", broken.step, broken.message);
       return undefined;
@@ -70,13 +71,13 @@ export class FakeKms {
       async validate(): Promise<ValidationCheck[]> {
         let failed: string | undefined;
         return steps.map((name) => {
-          if (failed) return { name, ok: false, message: `skipped: ${failed} failed` };
+          if (failed) return { name, status: "skipped", message: `not run because ${failed} failed` };
           const err = failure(name);
           if (err) {
             failed = name;
-            return { name, ok: false, message: err.message };
+            return { name, status: "failed", message: err.message };
           }
-          return { name, ok: true, message: `${name} succeeded on ${ref}` };
+          return { name, status: "ok", message: `${name} succeeded on ${ref}` };
         });
       },
       generateDataKey: async () => {

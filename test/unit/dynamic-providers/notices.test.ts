@@ -50,14 +50,14 @@ describe("stateNotice", () => {
 describe("stepLines", () => {
   it("numbers each step with its outcome and message", () => {
     const checks = [
-      { name: "sts:AssumeRole", ok: true, message: "assumed" },
-      { name: "kms:DescribeKey", ok: false, message: "kms:DescribeKey failed: key is disabled" },
-      { name: "kms:Decrypt", ok: false, message: "skipped: kms:DescribeKey failed" },
+      { name: "sts:AssumeRole", status: "ok" as const, message: "assumed" },
+      { name: "kms:DescribeKey", status: "failed" as const, message: "the key is disabled" },
+      { name: "kms:Decrypt", status: "skipped" as const, message: "not run because kms:DescribeKey failed" },
     ];
     expect(stepLines(ID, "dry run", { checks })).to.deep.equal([
       `ByokConfiguration ${ID}: dry run step 1/3 sts:AssumeRole: ok — assumed`,
-      `ByokConfiguration ${ID}: dry run step 2/3 kms:DescribeKey: failed — kms:DescribeKey failed: key is disabled`,
-      `ByokConfiguration ${ID}: dry run step 3/3 kms:Decrypt: skipped — skipped: kms:DescribeKey failed`,
+      `ByokConfiguration ${ID}: dry run step 2/3 kms:DescribeKey: failed — the key is disabled`,
+      `ByokConfiguration ${ID}: dry run step 3/3 kms:Decrypt: skipped — not run because kms:DescribeKey failed`,
     ]);
   });
 });

@@ -3,14 +3,14 @@
 // loopback. Only the customer's KMS is simulated in-process (fakeCustomerKeys.ts); the AWS path
 // against moto is test/integration/dynamic-providers/provider.test.ts.
 import { expect } from "chai";
-import { BYOK_CONFIGURATION_TOKEN } from "../../../dynamic-providers";
+import { BYOK_CONFIGURATION_TYPE } from "../../../dynamic-providers";
 import type { ByokConfigurationProvider } from "../../../dynamic-providers/provider";
 import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { freePort } from "../../support/ports";
 import { FakeKms } from "./fakeCustomerKeys";
 import { loadProvider, register, type Registered } from "./serialized";
 import { rejection } from "../../support/rejection";
-import { CustomerKeyError } from "../../../sdk/kms/types";
+import { CustomerKeyError } from "../../../platform/customer-keys/types";
 
 const ROLE = "arn:aws:iam::111122223333:role/ekm-platform-access";
 const keyArn = (n: number) => `arn:aws:kms:us-east-1:111122223333:key/${String(n).padStart(8, "0")}-12ab-34cd-56ef-1234567890ab`;
@@ -106,7 +106,7 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
   it("registers under its own type token with the inputs, and a provider text that captures only module paths", () => {
     expect(reg.type).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
-    expect(BYOK_CONFIGURATION_TOKEN).to.equal(reg.type);
+    expect(BYOK_CONFIGURATION_TYPE).to.equal(reg.type);
     expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "forceRevertOnDelete", "nickname"]);
     expect(reg.inputs.adoptExisting).to.equal(false);
     expect(reg.providerText).to.match(/^exports\.handler = /);
@@ -530,9 +530,9 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
 
     const vault = kms.factory(accountId, { provider: "azure", reference: AZURE.azure }, trust);
     const elsewhere = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, "https://attacker.vault.azure.net/keys/ekm-key"));
-    expect([elsewhere.kind, elsewhere.action]).to.deep.equal(["invalid-key", "keys/unwrapKey"]);
+    expect([elsewhere.kind, elsewhere.action]).to.deep.equal(["invalid-key", "keyvault:UnwrapKey"]);
     const sibling = await rejection<CustomerKeyError>(vault.unwrapDataKey(dk.wrapped, `${VAULT}keys/other-key`));
-    expect([sibling.kind, sibling.action]).to.deep.equal(["access-denied", "keys/unwrapKey"]);
+    expect([sibling.kind, sibling.action]).to.deep.equal(["access-denied", "keyvault:UnwrapKey"]);
     const wrapped = await vault.generateDataKey();
     expect((await vault.unwrapDataKey(wrapped.wrapped, wrapped.keyRef)).equals(wrapped.plaintext)).to.equal(true);
   });

@@ -2,8 +2,11 @@ import { expect } from "chai";
 import { byokStatus, effectiveSource } from "../../../platform/byok/status";
 import type { ByokRecord } from "../../../platform/store/byokConfigs";
 
+/** The record fields these rules read; the key is fixed (an AWS key). */
+type Fields = Partial<Omit<ByokRecord, "provider" | "reference">>;
+
 const NOW = Date.UTC(2026, 5, 1);
-const rec = (over: Partial<ByokRecord> = {}): ByokRecord => ({
+const rec = (over: Fields = {}): ByokRecord => ({
   accountId: "acct-1",
   provider: "aws",
   reference: { keyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", roleArn: "arn:aws:iam::111122223333:role/r" },

@@ -1,0 +1,4 @@
+/** Facts of the contract between the platform and a customer's key, written once: the components, the platform, the provider and the testing kit import them. */
+export * from "./aws";
+export * from "./azure";
+export * from "./validation";

@@ -1,0 +1,88 @@
+/**
+ * What a customer's Pulumi program loads: the package's entry points, from the built output
+ * (`dist/`, what `npm install pulumi-ekm` ships), load no cloud SDK, no SQLite and nothing of the
+ * platform. Those belong to the platform (`platform/package.json` carries the cloud SDKs).
+ *
+ * Each probe runs in a fresh Node process that records every module request (`Module._load`,
+ * which also sees built-ins such as `node:sqlite`) and every file that ended up in
+ * `require.cache`. The components' lazy `aws` and `azure` members are touched too, since a
+ * program that uses a component loads them.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+
+const root = path.resolve(__dirname, "../../..");
+const dist = path.join(root, "dist");
+
+/** The customer entry points of package.json's `exports`, as built files. */
+const ENTRY_POINTS = ["index.js", "sdk/index.js", "components/index.js", "dynamic-providers/index.js", "testing/index.js"];
+
+/** Runs in the child: loads `files` and prints every module request and loaded file as JSON. */
+const PROBE = `
+const Module = require("node:module");
+const requests = new Set();
+const load = Module._load;
+Module._load = function (request, ...rest) { requests.add(request); return load.call(this, request, ...rest); };
+for (const file of JSON.parse(process.argv[1])) {
+  const loaded = require(file);
+  if (file.endsWith("/components/index.js")) { void loaded.aws; void loaded.azure; }
+}
+console.log(JSON.stringify({ requests: [...requests], files: Object.keys(require.cache) }));
+`;
+
+/** What must never load in a customer's program, with why, for the failure message. */
+function forbidden(requests: readonly string[], files: readonly string[]): string[] {
+  const platformDirs = [path.join(root, "platform") + path.sep, path.join(dist, "platform") + path.sep];
+  const bad = [
+    ...requests.filter((r) => /^@aws-sdk\/|^@azure\/|^(node:)?sqlite$|^better-sqlite3(\/|$)/.test(r)).map((r) => `require(${JSON.stringify(r)})`),
+    ...files.filter((f) => /[\\/]node_modules[\\/](@aws-sdk|@azure|better-sqlite3)[\\/]/.test(f)).map((f) => `loaded ${path.relative(root, f)}`),
+    ...files.filter((f) => platformDirs.some((d) => f.startsWith(d))).map((f) => `loaded ${path.relative(root, f)}`),
+  ];
+  return [...new Set(bad)];
+}
+
+/** Loads `files` in a fresh Node process and returns what it loaded that a customer program must not. */
+function forbiddenLoadsOf(files: readonly string[]): string[] {
+  const printed = execFileSync(process.execPath, ["-e", PROBE, JSON.stringify(files)], { cwd: root, encoding: "utf8" });
+  const { requests, files: loaded } = JSON.parse(printed) as { requests: string[]; files: string[] };
+  return forbidden(requests, loaded);
+}
+
+describe("package entry points (built output)", () => {
+  before(function () {
+    const missing = ENTRY_POINTS.filter((e) => !fs.existsSync(path.join(dist, e)));
+    if (missing.length > 0) throw new Error(`dist/${missing.join(", dist/")} missing: run "npm run build" first`);
+  });
+
+  it("load no @aws-sdk/*, @azure/*, SQLite or platform/ module, also when the components' aws and azure members are used", () => {
+    expect(forbiddenLoadsOf(ENTRY_POINTS.map((e) => path.join(dist, e)))).to.deep.equal([]);
+  });
+
+  it("would report an entry point that loads the platform's customer-key code", function () {
+    const platformAws = path.join(dist, "platform", "customer-keys", "aws", "index.js");
+    if (!fs.existsSync(platformAws)) throw new Error(`${path.relative(root, platformAws)} missing: run "npm run build" first`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ekm-entry-"));
+    const entry = path.join(dir, "entry.js");
+    fs.writeFileSync(entry, `require(${JSON.stringify(platformAws)});\n`);
+    try {
+      const found = forbiddenLoadsOf([entry]);
+      expect(found).to.include("loaded dist/platform/customer-keys/aws/index.js");
+      expect(found).to.include('require("@aws-sdk/client-kms")');
+      expect(found.some((f) => f.startsWith("loaded node_modules/@aws-sdk/client-kms/"))).to.equal(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("would report a require of node:sqlite or @azure/*", () => {
+    expect(forbidden(["node:sqlite", "sqlite", "better-sqlite3", "@azure/identity", "zod"], [])).to.deep.equal([
+      'require("node:sqlite")',
+      'require("sqlite")',
+      'require("better-sqlite3")',
+      'require("@azure/identity")',
+    ]);
+  });
+});
