@@ -67,16 +67,17 @@ export function startKeyVaultEmulator(options: StartEmulatorOptions): Promise<Ru
       child.kill("SIGKILL");
       reject(new Error(`ekm-keyvault-emulator did not print its ready line within ${options.readyTimeoutMs ?? 30_000} ms; output:\n${out}`));
     }, options.readyTimeoutMs ?? 30_000);
-    child.once("exit", (code) => {
+    const early = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`ekm-keyvault-emulator exited with ${code} before it was ready; output:\n${out}`));
-    });
+    };
+    child.once("exit", early);
     const onData = (d: Buffer) => {
       out += d.toString("utf8");
       const m = /listening on (https:\/\/\S+) ca=(\S+) admin-token=(\S+)/.exec(out);
       if (m === null) return;
       clearTimeout(timer);
-      child.removeAllListeners("exit");
+      child.off("exit", early);
       const [, url, caPath, tokenPath] = m;
       const caPem = readFileSync(caPath, "utf8");
       const adminToken = readFileSync(tokenPath, "utf8").trim();
