@@ -60,6 +60,8 @@ export class EmulatorServer {
   readonly log: LoggedRequest[] = [];
   readonly #options: EmulatorServerOptions;
   readonly #sockets = new Set<Socket>();
+  /** The TCP socket under each TLS connection, by client port: a reset must go to the TCP socket. */
+  readonly #tcpByPort = new Map<number, Socket>();
   readonly #now: () => number;
 
   constructor(options: EmulatorServerOptions) {
@@ -75,6 +77,12 @@ export class EmulatorServer {
     });
     // Keep idle connections longer than clients do, so a client never reuses a closing socket.
     this.server.keepAliveTimeout = 65_000;
+    this.server.on("connection", (tcp: Socket) => {
+      const port = tcp.remotePort;
+      if (port === undefined) return;
+      this.#tcpByPort.set(port, tcp);
+      tcp.once("close", () => this.#tcpByPort.get(port) === tcp && this.#tcpByPort.delete(port));
+    });
     this.server.on("secureConnection", (s: Socket) => {
       this.#sockets.add(s);
       s.once("close", () => this.#sockets.delete(s));
@@ -176,7 +184,9 @@ export class EmulatorServer {
     if (fault !== undefined) {
       this.#record({ area, vault: vaultName, method, path: url.pathname, status: fault.kind === "status" ? fault.status : 0 });
       if (fault.kind === "reset") {
-        req.socket.resetAndDestroy();
+        const tcp = req.socket.remotePort === undefined ? undefined : this.#tcpByPort.get(req.socket.remotePort);
+        if (tcp) tcp.resetAndDestroy();
+        else req.socket.destroy();
         return;
       }
       if (fault.kind === "hang") return; // no answer; the socket stays open until the client gives up or the emulator stops
