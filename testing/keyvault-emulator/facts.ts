@@ -1,29 +1,27 @@
 /**
- * Azure facts the emulator needs: Key Vault DNS suffixes, the resource its challenge names, and
- * the RBAC data actions of the keys data plane.
- *
- * Kept in this one module until the sdk's contract-facts module carries them; then this file
- * re-exports from there.
+ * Azure facts the emulator needs. The DNS suffixes, the authority host and the data actions the
+ * platform uses come from the sdk's contract module; the rest of the keys data actions (the
+ * administrator's: create, update, delete, rotate, …) are only the emulator's concern.
  */
+import { AZURE_CLOUDS, KEY_VAULT_DATA_ACTIONS, KEY_VAULT_DNS_SUFFIXES } from "../../sdk/contract/azure";
 
-/**
- * Key Vault DNS suffixes per cloud (public, China, US Government, and the Managed HSM one).
- * https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#dns-suffixes-for-object-identifiers
- */
-export const KEY_VAULT_DNS_SUFFIXES = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "managedhsm.azure.net"] as const;
+export { KEY_VAULT_DNS_SUFFIXES };
+
+/** The public cloud. */
+const PUBLIC_CLOUD = AZURE_CLOUDS[0];
 
 /** The resource Key Vault names in its challenge (public cloud); tokens carry it as their audience. */
-export const KEY_VAULT_RESOURCE = "https://vault.azure.net";
+export const KEY_VAULT_RESOURCE = `https://${PUBLIC_CLOUD.keyVaultDnsSuffix}`;
 
 /** The public cloud's Microsoft Entra authority, named in Key Vault's challenge. */
-export const ENTRA_PUBLIC_AUTHORITY = "https://login.microsoftonline.com";
+export const ENTRA_PUBLIC_AUTHORITY = PUBLIC_CLOUD.authorityHost;
 
 /**
- * Key Vault data actions of the keys data plane (Azure RBAC).
+ * Every keys data action (Azure RBAC): the platform's five, plus the administrator's.
  * https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault
  */
 export const KEY_DATA_ACTIONS = {
-  read: "Microsoft.KeyVault/vaults/keys/read",
+  ...KEY_VAULT_DATA_ACTIONS,
   create: "Microsoft.KeyVault/vaults/keys/create/action",
   update: "Microsoft.KeyVault/vaults/keys/update/action",
   delete: "Microsoft.KeyVault/vaults/keys/delete",
@@ -32,10 +30,6 @@ export const KEY_DATA_ACTIONS = {
   rotate: "Microsoft.KeyVault/vaults/keys/rotate/action",
   rotationPolicyRead: "Microsoft.KeyVault/vaults/keys/rotationpolicy/read",
   rotationPolicyWrite: "Microsoft.KeyVault/vaults/keys/rotationpolicy/write",
-  wrap: "Microsoft.KeyVault/vaults/keys/wrap/action",
-  unwrap: "Microsoft.KeyVault/vaults/keys/unwrap/action",
-  encrypt: "Microsoft.KeyVault/vaults/keys/encrypt/action",
-  decrypt: "Microsoft.KeyVault/vaults/keys/decrypt/action",
   deletedRead: "Microsoft.KeyVault/vaults/deletedKeys/read",
   recover: "Microsoft.KeyVault/vaults/deletedKeys/recover/action",
   purge: "Microsoft.KeyVault/vaults/deletedKeys/delete",
