@@ -19,6 +19,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
+import { PREVIEW_INPUT } from "./check";
 import { byokConfigurationProvider } from "./provider";
 import { BYOK_CONFIGURATION_MODULE, BYOK_CONFIGURATION_NAME } from "./token";
 import type { ByokKeyConfigInput } from "./types";
@@ -124,6 +125,8 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
         activationDate: args.activationDate,
         adoptExisting: args.adoptExisting ?? false,
         forceRevertOnDelete: args.forceRevertOnDelete ?? false,
+        // Tells check whether to dry-run the key (only in a preview); never stored (see PREVIEW_INPUT).
+        [PREVIEW_INPUT]: pulumi.runtime.isDryRun(),
         // Outputs only: declared so the engine returns them on the resource.
         status: undefined,
         effectiveKeySource: undefined,

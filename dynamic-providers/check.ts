@@ -82,10 +82,12 @@ function configIssues(config: unknown): FieldIssue[] {
  * @internal
  */
 export function checkByokInputs(news: PropertyBag): CheckOutcome {
-  const { __provider: _provider, ...rest } = news;
+  const { __provider: _provider, [PREVIEW_INPUT]: _preview, ...rest } = news;
   // Output-only properties are registered as undefined; the engine drops them, a direct caller may not.
   const props: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const inputs: Record<string, unknown> = { ...news, adoptExisting: props.adoptExisting ?? false, forceRevertOnDelete: props.forceRevertOnDelete ?? false };
+  // The preview flag is for this call only: it stays out of the stored inputs.
+  const { [PREVIEW_INPUT]: _flag, ...stored } = news;
+  const inputs: Record<string, unknown> = { ...stored, adoptExisting: props.adoptExisting ?? false, forceRevertOnDelete: props.forceRevertOnDelete ?? false };
   const top = parseWith(TopLevel, props);
   const issues = [...(top.ok ? [] : top.issues), ...configIssues(props.config)];
   const unknown = unknownPaths(props);
@@ -102,14 +104,24 @@ export function checkByokInputs(news: PropertyBag): CheckOutcome {
 }
 
 /**
- * True when the platform should dry-run the registration: a new resource, another account, or
- * another key. A nickname or date change does not touch the key, and an unchanged key was
+ * The input through which the program tells `check` whether this is a preview
+ * (`pulumi.runtime.isDryRun()`). The engine gives a dynamic provider's `check` no such flag, and
+ * the preview and the update of one `pulumi up` run in separate provider processes, so without it
+ * `check` would dry-run the key twice per registration although the update's PUT validates it anyway.
+ */
+export const PREVIEW_INPUT = "__preview";
+
+/**
+ * True when the platform should dry-run the registration: a preview (or a caller that does not
+ * say) of a new resource, another account, or another key. Outside a preview, the PUT that
+ * follows validates the key itself and reports a failure with every check. A nickname or date change does not touch the key, and an unchanged key was
  * validated when it was registered (refresh shows whether it still works), so neither repeats
  * the real KMS round trip on every preview.
  * @param olds the old inputs (empty for a new resource).
  * @internal
  */
-export function needsDryRun(olds: PropertyBag, request: NonNullable<CheckOutcome["request"]>): boolean {
+export function needsDryRun(olds: PropertyBag, request: NonNullable<CheckOutcome["request"]>, preview: unknown = true): boolean {
+  if (preview === false) return false;
   const { nickname: _n, activationDate: _a, ...key } = request.body;
   return olds.accountId !== request.accountId || !sameKey(olds.config, key);
 }

@@ -13,9 +13,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, WrongPlatformUrlError, isPlatformError, withUrlDiagnosis, type PlatformError } from "../sdk/client";
-import { keyConfigOf, type StoredByokConfiguration as StoredConfiguration, type KeyManagementState, type PutByokRequest } from "../sdk/schemas";
+import { keyConfigOf, type ByokRegistration, type StoredByokConfiguration as StoredConfiguration, type KeyManagementState, type PutByokRequest } from "../sdk/schemas";
 import { resolvePlatformConnection, type PlatformConnection } from "../components/platformConnection";
-import { checkByokInputs, dryRunFailure, needsDryRun, validationFailures } from "./check";
+import { PREVIEW_INPUT, checkByokInputs, dryRunFailure, needsDryRun, validationFailures } from "./check";
 import { diffByok, sameKey } from "./diff";
 import { forEngine } from "./failures";
 import { activationNotices, revertProgress, stepLines, stateNotice } from "./notices";
@@ -102,26 +102,34 @@ export function describeKey(c: StoredConfiguration | PutByokRequest): string {
   return c.provider === "aws" ? `AWS KMS key ${c.aws.keyArn} (role ${c.aws.roleArn})` : `Azure Key Vault key ${c.azure.keyName}${c.azure.keyVersion ? `/${c.azure.keyVersion}` : ""} in ${c.azure.vaultUrl}`;
 }
 
+/**
+ * The outputs, from a registration: what `PUT` and `PATCH .../byok` answer.
+ * @internal
+ */
+export function outputsOfRegistration(accountId: string, r: ByokRegistration, adoptExisting: boolean, forceRevertOnDelete = false): ByokOutputs {
+  return {
+    accountId,
+    config: keyConfigOf(r),
+    nickname: r.nickname,
+    activationDate: r.activationDate,
+    adoptExisting,
+    forceRevertOnDelete,
+    status: r.status,
+    effectiveKeySource: r.effectiveKeySource,
+    validation: r.validation,
+    etag: r.etag,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    platformKeyVersion: r.platformKeyVersion,
+    ...(r.fallback ? { fallback: r.fallback } : {}),
+  };
+}
+
 /** The outputs, from the account's live state. */
 export function outputsOf(state: KeyManagementState, adoptExisting: boolean, forceRevertOnDelete = false): ByokOutputs | undefined {
   const b = state.byok;
   if (!b) return undefined;
-  return {
-    accountId: state.accountId,
-    config: keyConfigOf(b),
-    nickname: b.nickname,
-    activationDate: b.activationDate,
-    adoptExisting,
-    forceRevertOnDelete,
-    status: b.status,
-    effectiveKeySource: state.effectiveKeySource,
-    validation: b.validation,
-    etag: b.etag,
-    createdAt: b.createdAt,
-    updatedAt: b.updatedAt,
-    platformKeyVersion: state.platformKey.version,
-    ...(state.fallback ? { fallback: state.fallback } : {}),
-  };
+  return outputsOfRegistration(state.accountId, { ...b, effectiveKeySource: state.effectiveKeySource, fallback: state.fallback, platformKeyVersion: state.platformKey.version }, adoptExisting, forceRevertOnDelete);
 }
 
 /**
@@ -147,10 +155,24 @@ async function liveOutputs(client: PlatformClient, accountId: string, adoptExist
   return outs;
 }
 
-/** PUT with the messages a Pulumi user needs for the two expected refusals. */
-async function register(client: PlatformClient, accountId: string, body: PutByokRequest, ifMatch?: string): Promise<void> {
+/** The flags of the resource that the outputs carry through. */
+interface Flags {
+  readonly adoptExisting: boolean;
+  readonly forceRevertOnDelete: boolean;
+}
+
+/** What a PUT came to: outputs (`written` false when the identical configuration was there already), or the other configuration a create-only PUT met. */
+type Registered = { readonly outs: ByokOutputs; readonly written: boolean } | { readonly existing: StoredConfiguration };
+
+/**
+ * PUT (`If-Match: etag`, or create-only with `If-None-Match: *`), answering the outputs from the
+ * PUT's own answer, with the messages a Pulumi user needs for the expected refusals.
+ */
+async function register(client: PlatformClient, accountId: string, body: PutByokRequest, flags: Flags, precondition: { ifMatch: string | undefined } | "create-only"): Promise<Registered> {
+  const createOnly = precondition === "create-only";
   try {
-    await client.putByok(accountId, body, { ifMatch, timeoutMs: TIMEOUTS.register });
+    const put = await client.putByok(accountId, body, { ...(createOnly ? { ifNoneMatch: "*" } : { ifMatch: precondition.ifMatch }), timeoutMs: TIMEOUTS.register });
+    return { outs: outputsOfRegistration(accountId, put, flags.adoptExisting, flags.forceRevertOnDelete), written: true };
   } catch (err) {
     if (isPlatformError(err, 422, "key_validation_failed")) {
       const failed = validationFailures({ ok: false, checks: err.checks ?? [] }, body.provider);
@@ -158,16 +180,23 @@ async function register(client: PlatformClient, accountId: string, body: PutByok
         `ByokConfiguration ${accountId}: the platform refused ${describeKey(body)}; nothing was stored:\n${failed.map((f) => `  ${f.reason}`).join("\n")}`,
       );
     }
-    if (isPlatformError(err, 412)) {
-      // The client retries a PUT after a timeout or a 5xx. When the platform committed the first
-      // attempt, the retry's If-Match is stale although the configuration is exactly this one:
-      // that is success, not a change made outside Pulumi.
-      const current = await client.getByok(accountId);
-      if (current && identical(current, body)) return;
-      throw staleEtag(accountId, ifMatch);
-    }
-    throw err;
+    if (!isPlatformError(err, 412)) throw err;
+    // The account already has a configuration, or the client retried a PUT (after a timeout or a
+    // 5xx) whose first attempt the platform committed. Exactly this configuration is success, not
+    // a change made outside Pulumi.
+    const state = await client.getKeyManagement(accountId);
+    const outs = state.byok && identical(state.byok, body) ? outputsOf(state, flags.adoptExisting, flags.forceRevertOnDelete) : undefined;
+    if (outs) return { outs, written: false };
+    if (createOnly && state.byok) return { existing: state.byok };
+    throw staleEtag(accountId, createOnly ? undefined : precondition.ifMatch);
   }
+}
+
+/** A PUT with If-Match whose outcome is always outputs. */
+async function registered(client: PlatformClient, accountId: string, body: PutByokRequest, flags: Flags, etag: string | undefined): Promise<ByokOutputs> {
+  const r = await register(client, accountId, body, flags, { ifMatch: etag });
+  if ("outs" in r) return r.outs;
+  throw staleEtag(accountId, etag);
 }
 
 function staleEtag(accountId: string, etag: string | undefined): Error {
@@ -187,7 +216,7 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: Operation
   const result = (found: readonly CheckFailure[]) => ({ inputs, failures: forEngine(found, inputs) });
   if (failures.length > 0 || !request) return result(failures);
   await tell(warnOf(ctx), activationNotices(request.accountId, olds.activationDate, request.body.activationDate, (ctx.now ?? Date.now)()));
-  if (!needsDryRun(olds, request)) return result([]);
+  if (!needsDryRun(olds, request, news[PREVIEW_INPUT])) return result([]);
   let connection: PlatformConnection;
   try {
     connection = connectionOf(ctx);
@@ -253,27 +282,25 @@ export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): P
 export async function create(inputs: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CreateResult<ByokOutputs>> {
   const { accountId, body, adoptExisting, forceRevertOnDelete } = requestOf(inputs);
   const { client } = connect(ctx);
-  const existing = await client.getByok(accountId);
-  let registered = true;
-  if (!existing) {
-    await register(client, accountId, body);
-  } else if (!identical(existing, body)) {
-    if (!adoptExisting) {
-      throw new Error(
-        `ByokConfiguration ${accountId}: the account already has a BYOK configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)} ` +
-          `(activation ${existing.activationDate}), which differs from this one. One configuration per account: set adoptExisting: true to take it over ` +
-          "and replace it with this one, or change the inputs to match it to adopt it as it is",
-      );
-    }
-    await warnOf(ctx)(`ByokConfiguration ${accountId}: adoptExisting: taking over the existing configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)}, and replacing it with ${describeKey(body)}`);
-    await register(client, accountId, body, existing.etag);
-  } else {
-    // An identical configuration is adopted as it is: no write, no revalidation.
-    registered = false;
-    await infoOf(ctx)(`ByokConfiguration ${accountId}: adopted the account's existing, identical configuration (${describeKey(existing)}) as it is: nothing was written`);
+  // One PUT when the account has no configuration (or already has exactly this one); a GET only
+  // when it has another one.
+  const first = await register(client, accountId, body, { adoptExisting, forceRevertOnDelete }, "create-only");
+  if ("outs" in first) {
+    if (first.written) await tell(infoOf(ctx), stepLines(accountId, "registration", first.outs.validation));
+    else await infoOf(ctx)(`ByokConfiguration ${accountId}: adopted the account's existing, identical configuration (${describeKey(body)}) as it is: nothing was written`);
+    return { id: accountId, outs: first.outs };
   }
-  const outs = await liveOutputs(client, accountId, adoptExisting, forceRevertOnDelete);
-  if (registered) await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
+  const { existing } = first;
+  if (!adoptExisting) {
+    throw new Error(
+      `ByokConfiguration ${accountId}: the account already has a BYOK configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)} ` +
+        `(activation ${existing.activationDate}), which differs from this one. One configuration per account: set adoptExisting: true to take it over ` +
+        "and replace it with this one, or change the inputs to match it to adopt it as it is",
+    );
+  }
+  await warnOf(ctx)(`ByokConfiguration ${accountId}: adoptExisting: taking over the existing configuration, ${describeKey(existing)} nicknamed ${JSON.stringify(existing.nickname)}, and replacing it with ${describeKey(body)}`);
+  const outs = await registered(client, accountId, body, { adoptExisting, forceRevertOnDelete }, existing.etag);
+  await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
   return { id: accountId, outs };
 }
 
@@ -314,27 +341,26 @@ export async function update(id: string, olds: PropertyBag, news: PropertyBag, c
   }
   const { client } = connect(ctx);
   const etag = typeof olds.etag === "string" ? olds.etag : (await client.getByok(accountId))?.etag;
-  const rekey = !sameKey(olds.config, keyConfigOf(body));
-  if (rekey) {
-    await register(client, accountId, body, etag);
-  } else if (olds.nickname !== body.nickname || olds.activationDate !== body.activationDate) {
-    if (etag === undefined) throw gone(accountId);
-    const patch = {
-      ...(olds.nickname !== body.nickname ? { nickname: body.nickname } : {}),
-      ...(olds.activationDate !== body.activationDate ? { activationDate: body.activationDate } : {}),
-    };
-    try {
-      await client.patchByok(accountId, patch, { ifMatch: etag });
-    } catch (err) {
-      if (isPlatformError(err, 412)) throw staleEtag(accountId, etag);
-      if (isPlatformError(err, 404)) throw gone(accountId);
-      throw err;
-    }
+  const flags = { adoptExisting, forceRevertOnDelete };
+  if (!sameKey(olds.config, keyConfigOf(body))) {
+    const outs = await registered(client, accountId, body, flags, etag);
+    await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
+    return { outs };
   }
   // A change of forceRevertOnDelete alone writes nothing: it only changes what delete will do.
-  const outs = await liveOutputs(client, accountId, adoptExisting, forceRevertOnDelete);
-  if (rekey) await tell(infoOf(ctx), stepLines(accountId, "registration", outs.validation));
-  return { outs };
+  if (olds.nickname === body.nickname && olds.activationDate === body.activationDate) return { outs: await liveOutputs(client, accountId, adoptExisting, forceRevertOnDelete) };
+  if (etag === undefined) throw gone(accountId);
+  const patch = {
+    ...(olds.nickname !== body.nickname ? { nickname: body.nickname } : {}),
+    ...(olds.activationDate !== body.activationDate ? { activationDate: body.activationDate } : {}),
+  };
+  try {
+    return { outs: outputsOfRegistration(accountId, await client.patchByok(accountId, patch, { ifMatch: etag }), adoptExisting, forceRevertOnDelete) };
+  } catch (err) {
+    if (isPlatformError(err, 412)) throw staleEtag(accountId, etag);
+    if (isPlatformError(err, 404)) throw gone(accountId);
+    throw err;
+  }
 }
 
 /**
@@ -403,4 +429,17 @@ async function waitForRevert(client: PlatformClient, accountId: string): Promise
     await new Promise((r) => setTimeout(r, REVERT_WAIT.intervalMs));
   }
   throw new Error(`ByokConfiguration ${accountId}: the revert to platform-managed keys did not finish within ${REVERT_WAIT.totalMs / 1000} s; run the deletion again`);
+}
+
+/** The provider's methods bound to the stack config the engine passed to `configure` (see `./provider.ts`). */
+export function methods(config: pulumi.dynamic.Config | undefined): Omit<import("./provider").ByokConfigurationProvider, "configure"> {
+  const ctx: OperationContext = { config: (key) => config?.get(`ekm:${key}`) };
+  return {
+    check: (olds, news) => check(olds ?? {}, news, ctx),
+    diff: (id, olds, news) => diff(id, olds, news),
+    create: (inputs) => create(inputs, ctx),
+    read: (id, props) => read(id, props, ctx),
+    update: (id, olds, news) => update(id, olds, news, ctx),
+    delete: (id, props) => remove(id, props, ctx),
+  };
 }

@@ -36,11 +36,6 @@ export interface PlatformSettings {
    * can do this; moto does not enforce ExternalId, so tests rely on it.
    */
   readonly inspectTrustPolicy: boolean;
-  /**
-   * How long a successful key validation is reused for the same account and key, so a preview's
-   * dry run followed by the apply's PUT makes one KMS round trip, not three. 0 turns reuse off.
-   */
-  readonly validationReuseMs: number;
   /** Data keys re-wrapped per transaction on revert. */
   readonly rewrapBatchSize: number;
 }

@@ -2,8 +2,8 @@
  * The local reference platform: accounts, platform-managed keys rotated every 90 days,
  * BYOK with fallback, envelope encryption and the audit trail, over one SQLite store.
  */
-import type { CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagementState, TrustResponse } from "../sdk/schemas";
-import { ByokService } from "./byok/byokService";
+import type { ByokRegistration, StoredByokConfiguration, CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagementState, PatchByokRequest, PutByokRequest, TrustResponse } from "../sdk/schemas";
+import { ByokService, type PutPreconditions } from "./byok/byokService";
 import { defaultCustomerKeys } from "./byok/customerKeys";
 import { revertToPlatform } from "./byok/revert";
 import { effectiveSource, fallbackOf, toWire } from "./byok/status";
@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "./clock";
 import { Envelope } from "./content/envelope";
 import type { CustomerKeyFactory, Logger, PlatformContext, PlatformSettings } from "./context";
 import { loadRootKey, verifyRootKey } from "./crypto/rootKey";
-import { ApiError } from "./errors";
+import { NotFoundError } from "./errors";
 import { PlatformKeyring } from "./platformKeyring";
 import { accountById, allAccountIds, insertAccount } from "./store/accounts";
 import { openDatabase, type Db } from "./store/db";
@@ -49,7 +49,6 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },
     rewrapBatchSize: 100,
-    validationReuseMs: envInt(env, "EKM_VALIDATION_REUSE_MS", 15_000),
   };
 }
 
@@ -105,9 +104,9 @@ export class Platform {
     })();
   }
 
-  /** Throws a 404 unless the account exists. */
+  /** Throws NotFoundError unless the account exists. */
   requireAccount(accountId: string): void {
-    if (!accountById(this.db, accountId)) throw new ApiError(404, "not_found", `account ${accountId} not found`);
+    if (!accountById(this.db, accountId)) throw new NotFoundError("not_found", `account ${accountId} not found`);
   }
 
   /** The account's key-management state. */
@@ -123,6 +122,25 @@ export class Platform {
       platformKey: this.ctx.keyring.info(accountId),
       byok: rec ? toWire(rec, now) : null,
     };
+  }
+
+  /**
+   * Registers a BYOK configuration (`PUT .../byok`). The answer is the whole registration: the
+   * stored configuration plus which key protects new content now and the platform key version.
+   */
+  async register(accountId: string, req: PutByokRequest, preconditions: PutPreconditions): Promise<{ config: ByokRegistration; created: boolean }> {
+    const { config, created } = await this.byok.put(accountId, req, preconditions);
+    return { config: this.#registration(accountId, config), created };
+  }
+
+  /** Changes nickname or activation date (`PATCH .../byok`), answering the whole registration. */
+  change(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): ByokRegistration {
+    return this.#registration(accountId, this.byok.patch(accountId, patch, ifMatch));
+  }
+
+  #registration(accountId: string, config: StoredByokConfiguration): ByokRegistration {
+    const state = this.state(accountId);
+    return { ...config, effectiveKeySource: state.effectiveKeySource, fallback: state.fallback, platformKeyVersion: state.platformKey.version };
   }
 
   /** The account's audit events after `after`. */

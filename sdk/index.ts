@@ -4,3 +4,4 @@
 export * from "./schemas";
 export * from "./contract";
 export * from "./client";
+export * from "./api";

@@ -4,17 +4,28 @@
  * fails, recover, and revert to platform-managed keys.
  */
 import { createHash } from "node:crypto";
-import { activationDateMs, canonicalJson, type StoredByokConfiguration, type PatchByokRequest, type PutByokRequest, type Validation, type ValidationPhase } from "../../sdk/schemas";
+import { activationDateMs, canonicalJson, type StoredByokConfiguration, type PatchByokRequest, type PutByokRequest, type ValidateByokResponse, type Validation, type ValidationPhase } from "../../sdk/schemas";
 import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { iso } from "../clock";
 import type { PlatformContext } from "../context";
-import { ApiError } from "../errors";
+import { ConflictError, DependencyFailedError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationFailedError } from "../errors";
 import { appendEvent } from "../store/events";
 import { accountsWithByok, decodeStoredKey, getByokRecord, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
 import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
+import { ValidationTickets } from "./validationTickets";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
+
+/** The preconditions a PUT may carry. */
+export interface PutPreconditions {
+  /** Only replace when the stored etag matches. */
+  readonly ifMatch?: string;
+  /** `*`: only create. */
+  readonly ifNoneMatch?: string;
+  /** A validation id from `dryRun` for this account and key. */
+  readonly validationId?: string;
+}
 
 /** Which key new content of an account uses right now. */
 export type EncryptChoice = { kind: "platform" } | { kind: "byok"; record: ByokRecord; key: CustomerKey };
@@ -24,13 +35,14 @@ export class ByokService {
   readonly pool: CustomerKeyPool;
   /** Accounts whose revert is running: new content uses the platform key meanwhile. */
   readonly reverting = new Set<string>();
-  /** Recent validations by account and key, reused within `validationReuseMs`. */
-  readonly #recentValidations = new Map<string, { at: number; validation: Promise<Validation> }>();
+  /** Validation ids handed out by `dryRun`. */
+  readonly #tickets: ValidationTickets;
   /** Recheck schedule of accounts in fallback. */
   readonly #recheck = new Map<string, { attempts: number; nextAt: number }>();
 
   constructor(private readonly ctx: PlatformContext) {
     this.pool = new CustomerKeyPool(ctx);
+    this.#tickets = new ValidationTickets(ctx.clock);
   }
 
   /** Stored configurations by account, so encrypts need no store read; `invalidate` after every write. */
@@ -51,57 +63,58 @@ export class ByokService {
     this.#records.delete(accountId);
   }
 
-  /** The wire form, or a 404. */
+  /** The wire form; NotFoundError (byok_not_configured) when there is none. */
   get(accountId: string): StoredByokConfiguration {
     const rec = this.record(accountId);
-    if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
+    if (!rec) throw new NotFoundError("byok_not_configured", `no BYOK configuration for account ${accountId}: the account uses platform-managed keys (PUT .../key-management/byok to bring your own key)`);
     return toWire(rec, this.ctx.clock.now());
   }
 
-  /**
-   * Runs the validation chain with real calls and stores nothing. A successful validation of the
-   * same key for the same account in the last `validationReuseMs` (a preview's dry run right
-   * before the apply, or concurrent identical calls) is reused with its original `checkedAt`
-   * instead of repeating the KMS round trip; failures are never reused.
-   */
+  /** Runs the validation chain with real calls and stores nothing. */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
     if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
-    const key = storedKeyOf(req);
-    const slot = `${accountId}|${wrapConfigKey(key)}`;
     const now = this.ctx.clock.now();
-    const recent = this.#recentValidations.get(slot);
-    if (recent && now - recent.at < this.ctx.settings.validationReuseMs) {
-      const validation = { ...(await recent.validation), phase };
-      if (validation.ok) {
-        appendEvent(this.ctx.db, accountId, "byok.validated", now, { phase, provider: req.provider, ok: true, failed: [], reusedFrom: validation.checkedAt });
-        return validation;
-      }
-    }
-    const running = this.pool
-      .build(accountId, key)
-      .validate()
-      .then((checks): Validation => ({ phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks }));
-    this.#recentValidations.set(slot, { at: now, validation: running });
-    for (const [k, v] of this.#recentValidations) if (now - v.at >= this.ctx.settings.validationReuseMs) this.#recentValidations.delete(k);
-    let validation: Validation;
-    try {
-      validation = await running;
-    } catch (err) {
-      this.#recentValidations.delete(slot);
-      throw err;
-    }
-    if (!validation.ok) this.#recentValidations.delete(slot);
+    const checks = await this.pool.build(accountId, storedKeyOf(req)).validate();
+    const validation: Validation = { phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks };
     appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => c.status === "failed").map((c) => c.name) });
     return validation;
   }
 
-  /** Validates, then stores (201 when new). Nothing is stored when validation fails (422). */
-  async put(accountId: string, req: PutByokRequest, ifMatch: string | undefined): Promise<{ config: StoredByokConfiguration; created: boolean }> {
+  /** `byok:validate`: a dry run; a successful one carries a validation id the PUT may present. */
+  async dryRun(accountId: string, req: PutByokRequest): Promise<ValidateByokResponse> {
+    const validation = await this.validate(accountId, req, "dry-run");
+    if (!validation.ok) return { validation };
+    const { id, expiresAt } = this.#tickets.issue(accountId, wrapConfigKey(storedKeyOf(req)), validation);
+    return { validation, validationId: id, validationExpiresAt: iso(expiresAt) };
+  }
+
+  /** The registration's validation: the one a valid validation id stands for, or a new round trip. */
+  async #registrationValidation(accountId: string, req: PutByokRequest, validationId: string | undefined): Promise<Validation> {
+    const dryRun = this.#tickets.redeem(validationId, accountId, wrapConfigKey(storedKeyOf(req)));
+    if (!dryRun) return this.validate(accountId, req, "registration");
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase: "registration", provider: req.provider, ok: true, failed: [], reusedFrom: dryRun.checkedAt });
+    return { ...dryRun, phase: "registration" };
+  }
+
+  /** Refuses a PUT whose If-Match or If-None-Match does not hold (412). */
+  #checkPreconditions(existing: ByokRecord | undefined, p: PutPreconditions): void {
+    if (p.ifNoneMatch === "*" && existing) {
+      throw new PreconditionFailedError("precondition_failed", `If-None-Match: * refused: the account already has a BYOK configuration (etag ${existing.etag}); GET it, then PUT with If-Match to replace it`);
+    }
+    if (p.ifMatch !== undefined && existing?.etag !== p.ifMatch) {
+      throw new PreconditionFailedError("precondition_failed", `If-Match ${p.ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
+    }
+  }
+
+  /** Validates, then stores (`created` when new). Nothing is stored when validation fails (ValidationFailedError with the checks). */
+  async put(accountId: string, req: PutByokRequest, preconditions: PutPreconditions = {}): Promise<{ config: StoredByokConfiguration; created: boolean }> {
     this.#refuseWhileReverting(accountId);
-    const validation = await this.validate(accountId, req, "registration");
+    // Checked before the round trip too, so a create-only PUT over an existing configuration costs no KMS call.
+    this.#checkPreconditions(this.record(accountId), preconditions);
+    const validation = await this.#registrationValidation(accountId, req, preconditions.validationId);
     if (!validation.ok) {
       const failed = validation.checks.filter((c) => c.status === "failed");
-      throw new ApiError(422, "key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
+      throw new ValidationFailedError("key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
         checks: validation.checks,
         field: req.provider,
       });
@@ -113,9 +126,7 @@ export class ByokService {
       // Checked again here: a revert may have started while the key was being validated.
       this.#refuseWhileReverting(accountId);
       const existing = this.record(accountId);
-      if (ifMatch !== undefined && existing?.etag !== ifMatch) {
-        throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${existing?.etag ?? "(none)"}; GET it again and retry`);
-      }
+      this.#checkPreconditions(existing, preconditions);
       const sameKey = existing !== undefined && wrapConfigKey(existing) === wrapConfigKey(storedKeyOf(req));
       const rec: ByokRecord = {
         ...storedKeyOf(req),
@@ -147,13 +158,13 @@ export class ByokService {
 
   /** Changes nickname or activation date; `ifMatch` is required. */
   patch(accountId: string, patch: PatchByokRequest, ifMatch: string | undefined): StoredByokConfiguration {
-    if (ifMatch === undefined) throw new ApiError(428, "precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
+    if (ifMatch === undefined) throw new PreconditionRequiredError("precondition_required", "If-Match is required: send the etag from GET .../byok so concurrent changes are not lost");
     const now = this.ctx.clock.now();
     return this.#writing(accountId, () => {
       this.#refuseWhileReverting(accountId);
       const rec = this.record(accountId);
-      if (!rec) throw new ApiError(404, "byok_not_configured", `no BYOK configuration for account ${accountId}: PUT one first`);
-      if (rec.etag !== ifMatch) throw new ApiError(412, "precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
+      if (!rec) throw new NotFoundError("byok_not_configured", `no BYOK configuration for account ${accountId}: PUT one first`);
+      if (rec.etag !== ifMatch) throw new PreconditionFailedError("precondition_failed", `If-Match ${ifMatch} is stale: the configuration's etag is ${rec.etag}; GET it again and retry`);
       const nickname = patch.nickname ?? rec.nickname;
       const activationDate = patch.activationDate ?? rec.activationDate;
       const next: ByokRecord = {
@@ -172,7 +183,7 @@ export class ByokService {
   }
 
   #refuseWhileReverting(accountId: string): void {
-    if (this.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+    if (this.reverting.has(accountId)) throw new ConflictError("conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
   }
 
   /** Runs `write` in a transaction (nested ones become savepoints) and drops the cached record whatever happens. */
@@ -240,13 +251,13 @@ export class ByokService {
     return this.pool.for(accountId, config);
   }
 
-  /** Unwraps a customer-wrapped data key; a failure is a 424, never a 500. */
+  /** Unwraps a customer-wrapped data key; a failure is a DependencyFailedError, never an internal error. */
   async unwrap(accountId: string, row: DataKeyRow): Promise<Buffer> {
     try {
       return await this.keyForRow(accountId, row).unwrapDataKey(row.wrapped_key, row.key_ref);
     } catch (err) {
       if (err instanceof CustomerKeyError) {
-        throw new ApiError(424, "customer_key_unavailable", `customer key unavailable: ${err.action} on ${row.key_ref} failed: ${err.message}`, { details: { kind: err.kind } });
+        throw new DependencyFailedError("customer_key_unavailable", `customer key unavailable: ${err.action} on ${row.key_ref} failed: ${err.message}`, { details: { kind: err.kind } });
       }
       throw err;
     }

@@ -9,7 +9,7 @@ import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract";
 import { isKeyVaultHost } from "../../sdk/schemas";
 import type { CustomerKeyFactory, PlatformSettings } from "../context";
-import { ApiError } from "../errors";
+import { ValidationFailedError } from "../errors";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
 
 /** Extra options for every customer key (tests count calls with `onCall`, and route Azure requests to an in-process fake). */
@@ -41,7 +41,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
     try {
       assertVaultHostAllowed(ref.vaultUrl, settings.allowVaultHosts);
     } catch (err) {
-      if (err instanceof ApiError) return refusedKey(err.message);
+      if (err instanceof ValidationFailedError) return refusedKey(err.message);
       throw err;
     }
     // Required lazily so the platform starts without loading the Azure SDK until BYOK is used.

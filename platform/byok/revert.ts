@@ -9,7 +9,7 @@ import { CustomerKeyError } from "../customer-keys/types";
 import type { PlatformContext } from "../context";
 import type { Envelope } from "../content/envelope";
 import { wrapUnderPlatform } from "../content/platformWrap";
-import { ApiError } from "../errors";
+import { ConflictError, UnavailableError } from "../errors";
 import { deleteByokRecord, getByokRecord, type StoredKey } from "../store/byokConfigs";
 import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "../store/dataKeys";
 import { appendEvent } from "../store/events";
@@ -18,14 +18,14 @@ import { failureText, type ByokService } from "./byokService";
 /** Failures that mean "not reachable now", as opposed to "the key refuses". */
 const TRANSIENT: ReadonlySet<CustomerKeyError["kind"]> = new Set(["unavailable", "timeout"]);
 
-/** Re-wraps and removes the configuration; refuses with 409 when the customer key fails and `force` is off. */
+/** Re-wraps and removes the configuration; refuses (conflict) when the customer key fails and `force` is off. */
 export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, envelope: Envelope, accountId: string, force: boolean): Promise<DeleteByokResponse> {
   const rec = getByokRecord(ctx.db, accountId);
   if (!rec) {
     // Idempotent: a second DELETE (or a retry after a lost answer) finds nothing to do.
     return { reverted: false, rewrappedDataKeys: 0, unreadableDataKeys: 0, unreadableMessages: 0 };
   }
-  if (byok.reverting.has(accountId)) throw new ApiError(409, "conflict", "a revert is already running for this account: wait for it to finish");
+  if (byok.reverting.has(accountId)) throw new ConflictError("conflict", "a revert is already running for this account: wait for it to finish");
   byok.reverting.add(accountId);
   envelope.flushCounters();
   envelope.forget(accountId);
@@ -44,15 +44,14 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
           if (!(err instanceof CustomerKeyError)) throw err;
           if (TRANSIENT.has(err.kind)) {
             // An unreachable key service says nothing about the key: never give data up over it.
-            throw new ApiError(503, "customer_key_unavailable", `the customer key service did not answer (${failureText(err)}); nothing more was re-wrapped (${rewrapped} so far). Retry the DELETE when it is reachable; force gives up only data keys the customer key refuses`, {
+            throw new UnavailableError("customer_key_unavailable", `the customer key service did not answer (${failureText(err)}); nothing more was re-wrapped (${rewrapped} so far). Retry the DELETE when it is reachable; force gives up only data keys the customer key refuses`, {
               details: { rewrappedSoFar: rewrapped },
-              headers: { "retry-after": "30" },
+              retryAfterSeconds: 30,
             });
           }
           if (!force) {
             const pending = countByokDataKeys(ctx.db, accountId);
-            throw new ApiError(
-              409,
+            throw new ConflictError(
               "conflict",
               `the customer key no longer unwraps this account's data (${failureText(err)}); ${pending.keys} data keys protecting ${pending.messages} messages would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
               { details: { affectedDataKeys: pending.keys, affectedMessages: pending.messages, rewrappedSoFar: rewrapped } },

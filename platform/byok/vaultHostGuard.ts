@@ -5,15 +5,14 @@
  */
 import { KEY_VAULT_DNS_SUFFIXES } from "../../sdk/contract";
 import { isKeyVaultHost } from "../../sdk/schemas";
-import { ApiError } from "../errors";
+import { ValidationFailedError } from "../errors";
 
-/** Throws a 422 unless `vaultUrl`'s host may be called. */
+/** Throws ValidationFailedError unless `vaultUrl`'s host may be called. */
 export function assertVaultHostAllowed(vaultUrl: string, allowed: readonly string[]): void {
   const url = new URL(vaultUrl);
   if (isKeyVaultHost(url.hostname)) return;
   if (allowed.includes(url.host) || allowed.includes(url.hostname)) return;
-  throw new ApiError(
-    422,
+  throw new ValidationFailedError(
     "validation_failed",
     `azure.vaultUrl: the platform only calls Key Vault hosts under ${KEY_VAULT_DNS_SUFFIXES.join(", ")}; received host ${JSON.stringify(url.host)}. Use your vault's "Vault URI" from the Azure portal.`,
     { field: "azure.vaultUrl" },

@@ -11,7 +11,7 @@ import { wrapConfigKey } from "../byok/customerKeyPool";
 import type { PlatformContext } from "../context";
 import { KEY_BYTES, open, sealWithPrefix } from "../crypto/aead";
 import { contentAad, encodeHeader, parseCiphertext } from "../crypto/ciphertextFormat";
-import { ApiError } from "../errors";
+import { DependencyFailedError, InvalidContentError } from "../errors";
 import { addMessages, dataKeyById, insertDataKey } from "../store/dataKeys";
 import { DataKeyCache, type CachedKey } from "./dataKeyCache";
 import { unwrapUnderPlatform, wrapUnderPlatform } from "./platformWrap";
@@ -62,14 +62,14 @@ export class Envelope {
   /** Decrypts a ciphertext of `accountId`. */
   async decrypt(accountId: string, ciphertext: Buffer): Promise<ContentResult> {
     const parsed = parseCiphertext(ciphertext);
-    if ("error" in parsed) throw new ApiError(400, "decryption_failed", `ciphertext: ${parsed.error}`, { field: "ciphertext" });
+    if ("error" in parsed) throw new InvalidContentError("decryption_failed", `ciphertext: ${parsed.error}`, { field: "ciphertext" });
     const slot = `${accountId}|${parsed.dataKeyId}`;
     const entry = this.decryptCache.get(slot) ?? (await this.#loadForDecrypt(accountId, parsed.dataKeyId, slot));
     let data: Buffer;
     try {
       data = open(entry.key, parsed.sealed, contentAad(parsed.header, accountId));
     } catch {
-      throw new ApiError(400, "decryption_failed", "ciphertext: failed its integrity check (modified, truncated or bound to another account): pass the ciphertext exactly as content:encrypt returned it", {
+      throw new InvalidContentError("decryption_failed", "ciphertext: failed its integrity check (modified, truncated or bound to another account): pass the ciphertext exactly as content:encrypt returned it", {
         field: "ciphertext",
       });
     }
@@ -151,10 +151,10 @@ export class Envelope {
   async #loadForDecrypt(accountId: string, dataKeyId: string, slot: string): Promise<CachedKey<KeyMeta>> {
     const row = dataKeyById(this.ctx.db, accountId, dataKeyId);
     if (!row) {
-      throw new ApiError(400, "decryption_failed", `ciphertext: its data key ${dataKeyId} does not belong to account ${accountId}: decrypt it with the account that encrypted it`, { field: "ciphertext" });
+      throw new InvalidContentError("decryption_failed", `ciphertext: its data key ${dataKeyId} does not belong to account ${accountId}: decrypt it with the account that encrypted it`, { field: "ciphertext" });
     }
     if (row.unreadable) {
-      throw new ApiError(424, "customer_key_unavailable", `customer key unavailable: data key ${dataKeyId} was wrapped by ${row.key_ref}, which no longer unwraps it (recorded when BYOK was force-reverted)`);
+      throw new DependencyFailedError("customer_key_unavailable", `customer key unavailable: data key ${dataKeyId} was wrapped by ${row.key_ref}, which no longer unwraps it (recorded when BYOK was force-reverted)`);
     }
     let key: Buffer;
     if (row.source === "platform") {

@@ -2,17 +2,17 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { parseWith } from "../../sdk/schemas";
-import { ApiError } from "../errors";
+import { HttpError } from "./httpError";
 
 /** Reads the body, refusing more than `limit` bytes with a 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new ApiError(413, "payload_too_large", `the body is ${declared} bytes, over the ${limit}-byte limit: send less content per call`);
+  if (declared > limit) throw new HttpError(413, "payload_too_large", `the body is ${declared} bytes, over the ${limit}-byte limit: send less content per call`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError(413, "payload_too_large", `the body is over the ${limit}-byte limit: send less content per call`);
+    if (size > limit) throw new HttpError(413, "payload_too_large", `the body is over the ${limit}-byte limit: send less content per call`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -21,19 +21,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 /** Parses a JSON body with `schema`; every problem becomes a 400 naming the field. */
 export function parseBody<S extends z.ZodType>(raw: Buffer, contentType: string | undefined, schema: S): z.output<S> {
   if (raw.length > 0 && !/^application\/json\b/i.test(contentType ?? "")) {
-    throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, received ${JSON.stringify(contentType ?? "")}`);
+    throw new HttpError(415, "unsupported_media_type", `Content-Type must be application/json, received ${JSON.stringify(contentType ?? "")}`);
   }
   let json: unknown;
   try {
     json = raw.length === 0 ? undefined : JSON.parse(raw.toString("utf8"));
   } catch (err) {
-    throw new ApiError(400, "invalid_json", `the body is not valid JSON (${(err as Error).message}): send a JSON object`);
+    throw new HttpError(400, "invalid_json", `the body is not valid JSON (${(err as Error).message}): send a JSON object`);
   }
   const parsed = parseWith(schema, json);
   if (!parsed.ok) {
     const first = parsed.issues[0];
     const message = parsed.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ");
-    throw new ApiError(400, "validation_failed", message, first.field ? { field: first.field } : {});
+    throw new HttpError(400, "validation_failed", message, first.field ? { field: first.field } : {});
   }
   return parsed.value;
 }

@@ -1,13 +1,18 @@
-/** The HTTP front of the platform: routing, auth, bodies, JSON errors and request logs. */
+/**
+ * The HTTP front of the platform: routing, auth, bodies and parameters as the route table
+ * (`sdk/api/routes.ts`) states them, JSON errors and request logs.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import type { ZodType } from "zod";
-import { ApiError } from "../errors";
+import { API_ROUTES, OPERATION_IDS, type OperationId, type ParamSpec, type RouteSpec } from "../../sdk/api";
+import { DomainError } from "../errors";
+import { toHttpError } from "./errorMapping";
+import { HttpError } from "./httpError";
 import type { Platform } from "../platform";
-import { authenticate } from "./auth";
+import { authenticate, requireAccount, requireAdmin } from "./auth";
 import { parseBody, readBody } from "./body";
-import { ROUTES } from "./routes";
+import { HANDLERS, type HandlerInput, type HandlerOutput, type ParamValue } from "./routes";
 
 /** How to serve. */
 export interface ServeOptions {
@@ -65,22 +70,31 @@ async function handle(platform: Platform, adminToken: string, limit: number, req
   let status = 500;
   let route = "unknown";
   try {
-    const match = findRoute(req.method ?? "GET", url.pathname);
-    route = match.route.name;
+    const found = findRoute(req.method ?? "GET", url.pathname);
+    route = found.id;
+    const match = { id: found.id, accountId: found.accountId === undefined ? "" : decodePathSegment(found.accountId) };
+    const spec: RouteSpec = API_ROUTES[match.id];
     const caller = authenticate(platform.db, req, adminToken);
     const raw = await readBody(req, limit);
-    const out = await match.route.handler({
+    if (spec.auth === "admin") requireAdmin(caller);
+    else {
+      requireAccount(caller, match.accountId);
+      platform.requireAccount(match.accountId);
+    }
+    const input: HandlerInput<OperationId> = {
       platform,
       caller,
-      params: match.params,
-      query: url.searchParams,
-      headers: req.headers,
-      body: <T>(schema: ZodType<T>) => parseBody(raw, req.headers["content-type"], schema) as T,
-    });
+      accountId: match.accountId,
+      body: (spec.request ? parseBody(raw, req.headers["content-type"], spec.request) : undefined) as never,
+      params: Object.fromEntries((spec.params ?? []).map((p) => [p.name, paramOf(p, url.searchParams, req.headers)])),
+    };
+    const out = (await (HANDLERS[match.id] as (i: HandlerInput<OperationId>) => HandlerOutput<OperationId> | Promise<HandlerOutput<OperationId>>)(input)) as { status: number; body: unknown; headers?: Record<string, string> };
+    if (!(out.status in spec.success)) throw new Error(`handler ${match.id} answered ${out.status}, which the route table does not list`);
     status = out.status;
     send(res, out.status, out.body, { ...out.headers, "x-request-id": requestId });
-  } catch (err) {
-    if (err instanceof ApiError) {
+  } catch (caught) {
+    const err = caught instanceof DomainError ? toHttpError(caught) : caught;
+    if (err instanceof HttpError) {
       status = err.status;
       const { field, checks, details, headers } = err.extra;
       send(res, err.status, { error: { code: err.code, message: err.message, ...(field ? { field } : {}), requestId, ...(checks ? { checks } : {}), ...(details ? { details } : {}) } }, { ...headers, "x-request-id": requestId });
@@ -96,22 +110,52 @@ async function handle(platform: Platform, adminToken: string, limit: number, req
   }
 }
 
-function findRoute(method: string, path: string) {
-  let pathMatched = false;
-  for (const route of ROUTES) {
-    const m = route.pattern.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (route.method === method) {
-      const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodePathSegment(v)]));
-      return { route, params };
+/** Path patterns of the route table: `{accountId}` matches one segment. */
+const PATTERNS: readonly { id: OperationId; method: string; pattern: RegExp }[] = OPERATION_IDS.map((id) => {
+  const r: RouteSpec = API_ROUTES[id];
+  const source = r.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace("{accountId}", "(?<accountId>[^/]+)");
+  return { id, method: r.method, pattern: new RegExp(`^${source}$`) };
+});
+
+/** The operation of a request, with the account id as it appears in the path (still percent-encoded). */
+function findRoute(method: string, path: string): { id: OperationId; accountId?: string } {
+  const onPath = PATTERNS.filter((p) => p.pattern.test(path));
+  const match = onPath.find((p) => p.method === method);
+  if (match) return { id: match.id, accountId: match.pattern.exec(path)?.groups?.accountId };
+  if (onPath.length > 0) {
+    const allowed = onPath.map((p) => p.method).join(", ");
+    throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}: use ${allowed}`, { headers: { allow: allowed } });
+  }
+  throw new HttpError(404, "not_found", `no route ${method} ${path}: see openapi/ekm-v1.json for the API`);
+}
+
+/** Reads one query parameter or header the route table declares, with a 400 naming it when it is malformed. */
+function paramOf(p: ParamSpec, query: URLSearchParams, headers: IncomingMessage["headers"]): ParamValue {
+  const header = headers[p.name];
+  const raw = p.in === "query" ? query.get(p.name) : Array.isArray(header) ? header[0] : header;
+  const v = p.value;
+  if (raw === null || raw === undefined) return v.type === "string" ? undefined : v.default;
+  if (v.type === "integer") {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < v.minimum || n > v.maximum) {
+      throw new HttpError(400, "bad_request", `${p.name} must be a whole number from ${v.minimum} to ${v.maximum}, received ${JSON.stringify(raw)}`, { field: p.name });
     }
+    return n;
   }
-  if (pathMatched) {
-    const allowed = ROUTES.filter((r) => r.pattern.test(path)).map((r) => r.method);
-    throw new ApiError(405, "method_not_allowed", `${method} is not allowed on ${path}: use ${allowed.join(", ")}`, { headers: { allow: allowed.join(", ") } });
+  if (v.type === "boolean") {
+    if (raw !== "true" && raw !== "false") throw new HttpError(400, "bad_request", `${p.name} must be true or false, received ${JSON.stringify(raw)}`, { field: p.name });
+    return raw === "true";
   }
-  throw new ApiError(404, "not_found", `no route ${method} ${path}: see openapi/ekm-v1.json for the API`);
+  if (v.maxLength !== undefined && raw.length > v.maxLength) {
+    throw new HttpError(400, "bad_request", `${p.name} must be at most ${v.maxLength} characters, received ${raw.length}`, { field: p.name });
+  }
+  if (v.pattern !== undefined && !new RegExp(v.pattern).test(raw)) {
+    throw new HttpError(400, "bad_request", `${p.name} must match ${v.pattern}, received ${JSON.stringify(raw.slice(0, 64))}`, { field: p.name });
+  }
+  if (v.enum && !v.enum.includes(raw)) {
+    throw new HttpError(400, "bad_request", `${p.name} must be ${v.enum.map((e) => JSON.stringify(e)).join(" or ")}, received ${JSON.stringify(raw)}`, { field: p.name });
+  }
+  return raw;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -125,6 +169,6 @@ function decodePathSegment(v: string): string {
   try {
     return decodeURIComponent(v);
   } catch {
-    throw new ApiError(400, "bad_request", `the path segment ${JSON.stringify(v)} is not valid percent-encoding`);
+    throw new HttpError(400, "bad_request", `the path segment ${JSON.stringify(v)} is not valid percent-encoding`);
   }
 }

@@ -1,20 +1,15 @@
-/** A typed client of the platform's Key Management API (v1). */
+/** A typed client of the platform's Key Management API (v1); method, path, schemas and idempotency of each call come from the route table. */
 import {
-  StoredByokConfiguration,
-  CreateAccountResponse,
-  DecryptResponse,
-  DeleteByokResponse,
-  EncryptResponse,
-  EventsResponse,
-  KeyManagementState,
-  TrustResponse,
-  ValidateByokResponse,
-  type CreateAccountRequest,
-  type PatchByokRequest,
-  type PutByokRequest,
-} from "../schemas";
+  VALIDATION_ID_HEADER,
+  API_ROUTES,
+  pathOf,
+  type OperationId,
+  type ResponseOf,
+  type RouteSpec,
+} from "../api/routes";
+import type { CreateAccountRequest, PatchByokRequest, PutByokRequest } from "../schemas";
 import { isPlatformError } from "./errors";
-import { send, type CallOptions, type TransportConfig } from "./transport";
+import { send, type CallOptions, type Response, type TransportConfig } from "./transport";
 import type { RetryOptions } from "./retry";
 
 /** How to construct a PlatformClient. */
@@ -43,6 +38,10 @@ export type GetByokOptions = CallOptions;
 export interface PutByokOptions extends CallOptions {
   /** Only replace the configuration when its etag still matches. */
   readonly ifMatch?: string;
+  /** `"*"`: only create; the platform answers 412 when the account already has a configuration. */
+  readonly ifNoneMatch?: "*";
+  /** The `validationId` of a successful `validateByok` of this exact key: the platform stores that validation instead of repeating it. */
+  readonly validationId?: string;
 }
 /** Options of `validateByok`. */
 export type ValidateByokOptions = CallOptions;
@@ -66,7 +65,14 @@ export interface ListEventsOptions extends CallOptions {
 /** Options of `encryptContent` and `decryptContent`. */
 export type ContentOptions = CallOptions;
 
-const segment = (accountId: string) => `/v1/accounts/${encodeURIComponent(accountId)}`;
+/** What one call sends besides the route's own facts. */
+interface CallArgs {
+  readonly accountId?: string;
+  readonly body?: unknown;
+  readonly query?: Record<string, string | number | boolean | undefined>;
+  readonly headers?: Record<string, string | undefined>;
+  readonly options?: CallOptions;
+}
 
 /** Typed client of the Key Management API. Every method goes through one wrapper for auth, retries, timeouts and errors. */
 export class PlatformClient {
@@ -92,72 +98,89 @@ export class PlatformClient {
     return this.#config.baseUrl;
   }
 
+  /** Sends operation `id` through the one transport wrapper. */
+  #call<K extends OperationId>(id: K, args: CallArgs): Promise<Response<ResponseOf<K>>> {
+    const route: RouteSpec = API_ROUTES[id];
+    return send(this.#config, {
+      method: route.method,
+      path: pathOf(id, args.accountId),
+      query: args.query,
+      body: args.body,
+      headers: args.headers,
+      response: route.response,
+      idempotent: route.idempotent,
+      options: args.options,
+    }) as Promise<Response<ResponseOf<K>>>;
+  }
+
   /** Creates an account (admin token). The returned token is shown only once. */
-  async createAccount(options: CreateAccountOptions = {}): Promise<CreateAccountResponse> {
+  async createAccount(options: CreateAccountOptions = {}): Promise<ResponseOf<"createAccount">> {
     const { name, ...call } = options;
-    const r = await send(this.#config, { method: "POST", path: "/v1/accounts", body: name === undefined ? {} : { name }, response: CreateAccountResponse, idempotent: false, options: call });
-    return r.body;
+    return (await this.#call("createAccount", { body: name === undefined ? {} : { name }, options: call })).body;
   }
 
   /** Reads the account's key-management state: mode, effective key source, platform key, BYOK. */
-  async getKeyManagement(accountId: string, options: GetKeyManagementOptions = {}): Promise<KeyManagementState> {
-    return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management`, response: KeyManagementState, idempotent: true, options })).body;
+  async getKeyManagement(accountId: string, options: GetKeyManagementOptions = {}): Promise<ResponseOf<"getKeyManagement">> {
+    return (await this.#call("getKeyManagement", { accountId, options })).body;
   }
 
   /** Reads what the customer's key policy or role assignment must trust. */
-  async getTrust(accountId: string, options: GetTrustOptions = {}): Promise<TrustResponse> {
-    return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/trust`, response: TrustResponse, idempotent: true, options })).body;
+  async getTrust(accountId: string, options: GetTrustOptions = {}): Promise<ResponseOf<"getTrust">> {
+    return (await this.#call("getTrust", { accountId, options })).body;
   }
 
   /** Reads the BYOK configuration, or undefined when the account has none. */
-  async getByok(accountId: string, options: GetByokOptions = {}): Promise<StoredByokConfiguration | undefined> {
+  async getByok(accountId: string, options: GetByokOptions = {}): Promise<ResponseOf<"getByok"> | undefined> {
     try {
-      return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/byok`, response: StoredByokConfiguration, idempotent: true, options })).body;
+      return (await this.#call("getByok", { accountId, options })).body;
     } catch (err) {
       if (isPlatformError(err, 404, "byok_not_configured")) return undefined;
       throw err;
     }
   }
 
-  /** Registers or replaces the BYOK configuration (idempotent upsert); the platform validates the key first. */
-  async putByok(accountId: string, config: PutByokRequest, options: PutByokOptions = {}): Promise<StoredByokConfiguration> {
-    const { ifMatch, ...call } = options;
-    return (await send(this.#config, { method: "PUT", path: `${segment(accountId)}/key-management/byok`, body: config, response: StoredByokConfiguration, idempotent: true, ifMatch, options: call })).body;
+  /**
+   * Registers or replaces the BYOK configuration (idempotent upsert); the platform validates the
+   * key first, unless `validationId` names its successful validation. The answer carries the
+   * stored configuration, the effective key source and the platform key version.
+   */
+  async putByok(accountId: string, config: PutByokRequest, options: PutByokOptions = {}): Promise<ResponseOf<"putByok">> {
+    const { ifMatch, ifNoneMatch, validationId, ...call } = options;
+    const headers = { "if-match": ifMatch, "if-none-match": ifNoneMatch, [VALIDATION_ID_HEADER]: validationId };
+    return (await this.#call("putByok", { accountId, body: config, headers, options: call })).body;
   }
 
-  /** Validates a BYOK configuration with a real round trip, storing nothing. */
-  async validateByok(accountId: string, config: PutByokRequest, options: ValidateByokOptions = {}): Promise<ValidateByokResponse> {
-    // A dry run changes nothing, so it is safe to retry although it is a POST.
-    return (await send(this.#config, { method: "POST", path: `${segment(accountId)}/key-management/byok:validate`, body: config, response: ValidateByokResponse, idempotent: true, options })).body;
+  /** Validates a BYOK configuration with a real round trip, storing nothing; a success carries a validation id for `putByok`. */
+  async validateByok(accountId: string, config: PutByokRequest, options: ValidateByokOptions = {}): Promise<ResponseOf<"validateByok">> {
+    return (await this.#call("validateByok", { accountId, body: config, options })).body;
   }
 
   /** Changes nickname or activation date; fails with 412 when `ifMatch` is stale. */
-  async patchByok(accountId: string, patch: PatchByokRequest, options: PatchByokOptions): Promise<StoredByokConfiguration> {
+  async patchByok(accountId: string, patch: PatchByokRequest, options: PatchByokOptions): Promise<ResponseOf<"patchByok">> {
     const { ifMatch, ...call } = options;
-    return (await send(this.#config, { method: "PATCH", path: `${segment(accountId)}/key-management/byok`, body: patch, response: StoredByokConfiguration, idempotent: false, ifMatch, options: call })).body;
+    return (await this.#call("patchByok", { accountId, body: patch, headers: { "if-match": ifMatch }, options: call })).body;
   }
 
   /** Reverts to platform-managed keys, re-wrapping BYOK data keys under the platform key. */
-  async deleteByok(accountId: string, options: DeleteByokOptions = {}): Promise<DeleteByokResponse> {
+  async deleteByok(accountId: string, options: DeleteByokOptions = {}): Promise<ResponseOf<"deleteByok">> {
     const { force, ...call } = options;
-    return (await send(this.#config, { method: "DELETE", path: `${segment(accountId)}/key-management/byok`, query: { force: force ? true : undefined }, response: DeleteByokResponse, idempotent: true, options: call })).body;
+    return (await this.#call("deleteByok", { accountId, query: { force: force ? true : undefined }, options: call })).body;
   }
 
   /** Lists audit events in order. */
-  async listEvents(accountId: string, options: ListEventsOptions = {}): Promise<EventsResponse> {
+  async listEvents(accountId: string, options: ListEventsOptions = {}): Promise<ResponseOf<"listEvents">> {
     const { after, limit, ...call } = options;
-    return (await send(this.#config, { method: "GET", path: `${segment(accountId)}/key-management/events`, query: { after, limit }, response: EventsResponse, idempotent: true, options: call })).body;
+    return (await this.#call("listEvents", { accountId, query: { after, limit }, options: call })).body;
   }
 
   /** Encrypts content with the account's effective key. */
-  async encryptContent(accountId: string, plaintext: Uint8Array | string, options: ContentOptions = {}): Promise<EncryptResponse> {
+  async encryptContent(accountId: string, plaintext: Uint8Array | string, options: ContentOptions = {}): Promise<ResponseOf<"encryptContent">> {
     const data = typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : Buffer.from(plaintext);
-    return (await send(this.#config, { method: "POST", path: `${segment(accountId)}/content:encrypt`, body: { plaintext: data.toString("base64") }, response: EncryptResponse, idempotent: false, options })).body;
+    return (await this.#call("encryptContent", { accountId, body: { plaintext: data.toString("base64") }, options })).body;
   }
 
   /** Decrypts content of this account; answers 424 when the customer key is unavailable. */
-  async decryptContent(accountId: string, ciphertext: string, options: ContentOptions = {}): Promise<DecryptResponse> {
-    // Decryption has no side effect, so it is retried like a GET.
-    return (await send(this.#config, { method: "POST", path: `${segment(accountId)}/content:decrypt`, body: { ciphertext }, response: DecryptResponse, idempotent: true, options })).body;
+  async decryptContent(accountId: string, ciphertext: string, options: ContentOptions = {}): Promise<ResponseOf<"decryptContent">> {
+    return (await this.#call("decryptContent", { accountId, body: { ciphertext }, options })).body;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The one wrapper every PlatformClient call goes through: bearer auth, a timeout per
- * attempt, retries with jittered backoff for idempotent calls, ETag/If-Match, response
+ * attempt, retries with jittered backoff for idempotent calls, request headers, response
  * validation and error mapping.
  */
 import { randomUUID } from "node:crypto";
@@ -40,7 +40,8 @@ export interface RequestSpec<S extends z.ZodType | undefined> {
   readonly response: S;
   /** Safe to repeat: only these calls are retried. */
   readonly idempotent: boolean;
-  readonly ifMatch?: string;
+  /** Request headers (e.g. `if-match`); undefined values are not sent. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
   readonly options?: CallOptions;
 }
 
@@ -97,7 +98,7 @@ async function attemptOnce(
     "x-request-id": requestId,
   };
   if (spec.body !== undefined) headers["content-type"] = "application/json";
-  if (spec.ifMatch !== undefined) headers["if-match"] = spec.ifMatch;
+  for (const [name, value] of Object.entries(spec.headers ?? {})) if (value !== undefined) headers[name] = value;
   const fail = (status: number, code: string, message: string, extra: Partial<PlatformErrorInit> = {}) =>
     new PlatformError({ status, code, message, requestId, operation, attempts, ...extra });
 

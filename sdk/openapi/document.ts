@@ -1,10 +1,11 @@
 /**
- * Builds the OpenAPI 3.1 document of the Key Management API from the zod schemas, so the
- * contract is written once. `npm run openapi` writes it to openapi/ekm-v1.json; a test fails
- * when the committed file is stale.
+ * Builds the OpenAPI 3.1 document of the Key Management API from the route table
+ * (`../api/routes.ts`) and the zod schemas, so the contract is written once. `npm run openapi`
+ * writes it to openapi/ekm-v1.json; a test fails when the committed file is stale.
  */
 import { z } from "zod";
 import * as S from "../schemas";
+import { API_ROUTES, EDGE_STATUSES, OPERATION_IDS, statusesOf, type ParamSpec, type RouteSpec } from "../api/routes";
 
 /** Named schemas, published under #/components/schemas. */
 const NAMED = {
@@ -17,83 +18,46 @@ const NAMED = {
   KeyManagementState: S.KeyManagementState,
   TrustResponse: S.TrustResponse,
   PutByokRequest: S.PutByokRequest,
+  ByokRegistration: S.ByokRegistration,
   PatchByokRequest: S.PatchByokRequest,
   ByokConfiguration: S.StoredByokConfiguration,
   ValidateByokResponse: S.ValidateByokResponse,
   DeleteByokResponse: S.DeleteByokResponse,
   EventsResponse: S.EventsResponse,
   ErrorBody: S.ErrorBody,
-} as const;
+} as const satisfies Record<string, z.ZodType>;
 
-type Named = keyof typeof NAMED;
-
-interface Op {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  path: string;
-  id: string;
-  summary: string;
-  request?: Named;
-  ok: { status: number; schema: Named };
-  errors: number[];
-  admin?: boolean;
-  params?: { name: string; in: "query" | "header"; description: string; schema: Record<string, unknown>; required?: boolean }[];
+/** The name a schema of the route table is published under. */
+function nameOf(schema: z.ZodType): string {
+  const found = Object.entries(NAMED).find(([, s]) => s === schema);
+  if (!found) throw new Error("a schema of the route table is not named in sdk/openapi/document.ts NAMED: add it there");
+  return found[0];
 }
 
-const A = "/v1/accounts/{accountId}";
-const COMMON = [400, 401, 404];
+const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${nameOf(schema)}` });
+const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
 
-const OPS: Op[] = [
-  { method: "post", path: "/v1/accounts", id: "createAccount", summary: "Create an account (admin token); the token is shown once", request: "CreateAccountRequest", ok: { status: 201, schema: "CreateAccountResponse" }, errors: [400, 401, 403], admin: true },
-  { method: "get", path: `${A}/key-management`, id: "getKeyManagement", summary: "The account's key-management state", ok: { status: 200, schema: "KeyManagementState" }, errors: COMMON },
-  { method: "get", path: `${A}/key-management/trust`, id: "getTrust", summary: "What the customer's role or role assignment must trust", ok: { status: 200, schema: "TrustResponse" }, errors: COMMON },
-  {
-    method: "get",
-    path: `${A}/key-management/events`,
-    id: "listEvents",
-    summary: "The append-only audit trail",
-    ok: { status: 200, schema: "EventsResponse" },
-    errors: COMMON,
-    params: [
-      { name: "after", in: "query", description: "Only events with a greater seq", schema: { type: "integer", minimum: 0 } },
-      { name: "limit", in: "query", description: "Page size", schema: { type: "integer", minimum: 1, maximum: 500 } },
-    ],
-  },
-  { method: "get", path: `${A}/key-management/byok`, id: "getByok", summary: "The BYOK configuration (404 when there is none)", ok: { status: 200, schema: "ByokConfiguration" }, errors: COMMON },
-  {
-    method: "put",
-    path: `${A}/key-management/byok`,
-    id: "putByok",
-    summary: "Validate the key with a real round trip, then store the configuration (idempotent upsert)",
-    request: "PutByokRequest",
-    ok: { status: 200, schema: "ByokConfiguration" },
-    errors: [...COMMON, 409, 412, 422],
-    params: [{ name: "If-Match", in: "header", description: "Only replace when the etag still matches", schema: { type: "string" } }],
-  },
-  { method: "post", path: `${A}/key-management/byok:validate`, id: "validateByok", summary: "Run the validation chain without storing anything", request: "PutByokRequest", ok: { status: 200, schema: "ValidateByokResponse" }, errors: [...COMMON, 422] },
-  {
-    method: "patch",
-    path: `${A}/key-management/byok`,
-    id: "patchByok",
-    summary: "Change nickname or activation date",
-    request: "PatchByokRequest",
-    ok: { status: 200, schema: "ByokConfiguration" },
-    errors: [...COMMON, 412, 428],
-    params: [{ name: "If-Match", in: "header", description: "The etag read before the change", schema: { type: "string" }, required: true }],
-  },
-  {
-    method: "delete",
-    path: `${A}/key-management/byok`,
-    id: "deleteByok",
-    summary: "Revert to platform-managed keys, re-wrapping customer-wrapped data keys",
-    ok: { status: 200, schema: "DeleteByokResponse" },
-    errors: [...COMMON, 409],
-    params: [{ name: "force", in: "query", description: "Revert even when the customer key no longer works", schema: { type: "boolean" } }],
-  },
-  { method: "post", path: `${A}/content:encrypt`, id: "encryptContent", summary: "Envelope-encrypt content with the effective key", request: "EncryptRequest", ok: { status: 200, schema: "EncryptResponse" }, errors: [...COMMON, 413] },
-  { method: "post", path: `${A}/content:decrypt`, id: "decryptContent", summary: "Decrypt content of this account", request: "DecryptRequest", ok: { status: 200, schema: "DecryptResponse" }, errors: [...COMMON, 424] },
-];
+/** The JSON Schema of a parameter's value. */
+function paramSchema(p: ParamSpec): Record<string, unknown> {
+  const v = p.value;
+  if (v.type === "integer") return { type: "integer", minimum: v.minimum, maximum: v.maximum, default: v.default };
+  if (v.type === "boolean") return { type: "boolean", default: v.default };
+  return { type: "string", ...(v.pattern ? { pattern: v.pattern } : {}), ...(v.maxLength ? { maxLength: v.maxLength } : {}), ...(v.enum ? { enum: [...v.enum] } : {}) };
+}
 
-const ref = (name: Named) => ({ $ref: `#/components/schemas/${name}` });
+/** The response object of one status of an operation. */
+function response(route: RouteSpec, status: number, description: string): Record<string, unknown> {
+  if (status in route.success) {
+    const headers = Object.fromEntries(Object.entries(route.responseHeaders ?? {}).map(([name, d]) => [name, { description: d, schema: { type: "string" } }]));
+    return { description, ...(Object.keys(headers).length ? { headers } : {}), content: { "application/json": { schema: ref(route.response) } } };
+  }
+  // Node's HTTP parser answers 431 itself, before any route runs: no JSON body.
+  if (status === 431) return { description };
+  const headers: Record<string, unknown> = {};
+  if (status === 401) headers["www-authenticate"] = { description: "The bearer challenge", schema: { type: "string" } };
+  if (status === 503) headers["retry-after"] = { description: "Seconds to wait before retrying", required: true, schema: { type: "integer", minimum: 0 } };
+  return { description, ...(Object.keys(headers).length ? { headers } : {}), content: errorContent };
+}
 
 /** The OpenAPI 3.1 document, as a plain object. */
 export function buildOpenApiDocument(): Record<string, unknown> {
@@ -103,29 +67,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   for (const s of Object.values(schemas)) delete (s as Record<string, unknown>).$id;
 
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPS) {
+  for (const id of OPERATION_IDS) {
+    const route: RouteSpec = API_ROUTES[id];
     const parameters = [
-      ...(op.path.includes("{accountId}") ? [{ name: "accountId", in: "path", required: true, schema: { type: "string" } }] : []),
-      ...(op.params ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: p.schema })),
+      ...(route.path.includes("{accountId}") ? [{ name: "accountId", in: "path", required: true, schema: { type: "string", pattern: S.FORMAT_PATTERNS.accountId } }] : []),
+      ...(route.params ?? []).map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.required ?? false, schema: paramSchema(p) })),
     ];
-    const responses: Record<string, unknown> = { [String(op.ok.status)]: { description: "OK", content: { "application/json": { schema: ref(op.ok.schema) } } } };
-    for (const status of op.errors) responses[String(status)] = { description: "Error", content: { "application/json": { schema: ref("ErrorBody") } } };
-    (paths[op.path] ??= {})[op.method] = {
-      operationId: op.id,
-      summary: op.summary,
+    const responses = Object.fromEntries(
+      Object.entries(statusesOf(id))
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([status, description]) => [status, response(route, Number(status), description)]),
+    );
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+      operationId: id,
+      summary: route.summary,
+      ...(route.auth === "admin" ? { description: "Needs the platform admin token." } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(op.request ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.request) } } } } : {}),
+      ...(route.request ? { requestBody: { required: true, content: { "application/json": { schema: ref(route.request) } } } } : {}),
       responses,
     };
   }
+  const edge = Object.entries(EDGE_STATUSES)
+    .map(([status, d]) => `${status}: ${d}`)
+    .join("; ");
   return {
     openapi: "3.1.0",
     info: {
       title: "Key Management API",
       version: "1.0.0",
-      description: "Enterprise Key Management of the platform: platform-managed keys rotated every 90 days, or bring your own key on AWS KMS or Azure Key Vault with fallback. Generated from the zod schemas in sdk/schemas.",
+      description:
+        "Enterprise Key Management of the platform: platform-managed keys rotated every 90 days, or bring your own key on AWS KMS or Azure Key Vault with fallback. " +
+        `Generated from the route table in sdk/api/routes.ts and the zod schemas in sdk/schemas. Outside every operation the platform answers ${edge}.`,
     },
-    components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      schemas,
+      responses: {
+        MethodNotAllowed: { description: EDGE_STATUSES[405], headers: { allow: { description: "The methods of the path", schema: { type: "string" } } }, content: errorContent },
+      },
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    },
     security: [{ bearer: [] }],
     paths,
   };

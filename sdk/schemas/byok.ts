@@ -84,7 +84,9 @@ export const PatchByokRequest = z
   .strictObject({ nickname: Nickname.optional(), activationDate: ActivationDate.optional() })
   .refine((b) => b.nickname !== undefined || b.activationDate !== undefined, {
     message: "give nickname or activationDate (or both); to change the key itself use PUT",
-  });
+  })
+  // The refinement above, as the OpenAPI document states it.
+  .meta({ minProperties: 1 });
 /** Body of `PATCH .../byok`. */
 export type PatchByokRequest = z.infer<typeof PatchByokRequest>;
 
@@ -112,11 +114,24 @@ const stored = {
  * manages it is `ByokConfiguration`, in `dynamic-providers/`.)
  */
 export const StoredByokConfiguration = z.discriminatedUnion("provider", [AwsByokKeyConfig.extend(stored), AzureByokKeyConfig.extend(stored)]);
+/** The fields every stored configuration has besides its key (what `ByokRegistration` extends). */
+export const STORED_FIELDS = stored;
 /** A stored BYOK configuration. */
 export type StoredByokConfiguration = z.infer<typeof StoredByokConfiguration>;
 
-/** `POST .../byok:validate` answer: what registering would find, with nothing stored. */
-export const ValidateByokResponse = z.strictObject({ validation: Validation });
+/** The shape of a validation id: `val_` and 32 base64url characters (192 random bits). */
+export const VALIDATION_ID_PATTERN = "^val_[A-Za-z0-9_-]{32}$";
+
+/**
+ * `POST .../byok:validate` answer: what registering would find, with nothing stored. A successful
+ * validation carries a validation id: `PUT .../byok` may present it once, before it expires, for the
+ * same account and exactly the same key, and stores this validation instead of repeating the round trip.
+ */
+export const ValidateByokResponse = z.strictObject({
+  validation: Validation,
+  validationId: z.string().regex(new RegExp(VALIDATION_ID_PATTERN)).optional(),
+  validationExpiresAt: Timestamp.optional(),
+});
 /** `POST .../byok:validate` answer. */
 export type ValidateByokResponse = z.infer<typeof ValidateByokResponse>;
 

@@ -51,13 +51,53 @@ export function quote(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
-/** A string refined by a predicate whose failure message shows the received value. */
-function formatted(check: (s: string) => string | undefined) {
-  return z.string().superRefine((value, ctx) => {
-    const problem = check(value);
-    if (problem) ctx.addIssue({ code: "custom", message: `${problem}; received ${quote(value)}`, input: value });
-  });
+/**
+ * A string refined by a predicate whose failure message shows the received value. `pattern` is
+ * what the OpenAPI document publishes: every string it matches passes `check` (it may be
+ * narrower, never wider), so a request valid by the document is one the platform accepts.
+ * Patterns spell classes out (`[0-9]`, not `\d`) because JSON Schema tools disagree on `\d`
+ * and `\w` beyond ASCII.
+ */
+function formatted(check: (s: string) => string | undefined, pattern: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = check(value);
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem}; received ${quote(value)}`, input: value });
+    })
+    .meta({ pattern });
 }
+
+const HEX = "[0-9a-fA-F]";
+const DIRECTIONS = "(?:east|west|north|south|central|northeast|northwest|southeast|southwest)";
+/** Region shapes per partition, matching `partitionRegionProblem`: a commercial region names a direction. */
+const PARTITION_REGIONS: Readonly<Record<(typeof AWS_PARTITIONS)[number], string>> = {
+  aws: `(?:us|eu|ap|sa|ca|me|af|il|mx)-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-cn": `cn-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-us-gov": `us-gov-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-iso": `us-iso-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-iso-b": `us-isob-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-iso-e": `eu-isoe-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-iso-f": `us-isof-${DIRECTIONS}-[0-9]{1,2}`,
+  "aws-eusc": `eusc-[a-z]{2}-${DIRECTIONS}-[0-9]{1,2}`,
+};
+const KEY_ID = `(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})`;
+
+/** The published patterns of the formats (see `formatted`). */
+export const FORMAT_PATTERNS = {
+  kmsKeyArn: `^arn:(?:${AWS_PARTITIONS.map((p) => `${p}:kms:${PARTITION_REGIONS[p]}`).join("|")}):[0-9]{12}:key/${KEY_ID}$`,
+  roleArn: `^arn:(?:${AWS_PARTITIONS.join("|")}):iam::[0-9]{12}:role/(?:[A-Za-z0-9_+=,.@-]{1,32}/)?[A-Za-z0-9_+=,.@-]{1,64}$`,
+  vaultUrl: `^https://[a-z](?:[a-z0-9]|-[a-z0-9]){2,11}\\.(?:${KEY_VAULT_DNS_SUFFIXES.map((s) => s.replace(/\./g, "\\.")).join("|")})/$`,
+  tenantId: `^${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}$`,
+  keyVaultKeyName: "^[0-9a-zA-Z-]{1,127}$",
+  keyVaultKeyVersion: `^${HEX}{32}$`,
+  // Printable ASCII without leading or trailing space; the platform also accepts other printable characters.
+  nickname: "^[!-~](?:[ -~]{0,62}[!-~])?$",
+  // Days 01-28 exist in every month; years from 1000, since Date.UTC maps years below 100 to 19xx.
+  activationDate: "^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])(?:T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9]))?$",
+  accountId: "^acct-[a-z0-9]{4,60}$",
+  base64: "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+} as const;
 
 /** Returns why `arn` is not a KMS key ARN, or undefined when it is one. */
 export function kmsKeyArnProblem(arn: string): string | undefined {
@@ -164,36 +204,41 @@ export function nicknameProblem(value: string): string | undefined {
 }
 
 /** A KMS key ARN. */
-export const KmsKeyArn = formatted(kmsKeyArnProblem).describe("KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<id>");
+export const KmsKeyArn = formatted(kmsKeyArnProblem, FORMAT_PATTERNS.kmsKeyArn).describe("KMS key ARN: arn:<partition>:kms:<region>:<account>:key/<id>");
 /** An IAM role ARN. */
-export const RoleArn = formatted(roleArnProblem).describe("IAM role ARN the platform assumes");
+export const RoleArn = formatted(roleArnProblem, FORMAT_PATTERNS.roleArn).describe("IAM role ARN the platform assumes");
 /** A Key Vault URL (https, no path). */
-export const VaultUrl = formatted(vaultUrlProblem).describe("Key Vault URL, e.g. https://contoso.vault.azure.net/");
+export const VaultUrl = formatted(vaultUrlProblem, FORMAT_PATTERNS.vaultUrl).describe("Key Vault URL, e.g. https://contoso.vault.azure.net/");
 /** A Microsoft Entra tenant ID. */
 export const TenantId = formatted((v) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
     ? undefined
     : `must be a Microsoft Entra tenant ID (a GUID such as ${EXAMPLES.tenantId}); find it with "az account show --query tenantId"`,
+  FORMAT_PATTERNS.tenantId,
 ).describe("Microsoft Entra tenant ID (GUID)");
 /** A Key Vault key name: https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning */
 export const KeyVaultKeyName = formatted((v) =>
   /^[0-9a-zA-Z-]{1,127}$/.test(v) ? undefined : "must be a Key Vault key name: 1-127 letters, digits and hyphens",
+  FORMAT_PATTERNS.keyVaultKeyName,
 ).describe("Key Vault key name");
 /** A Key Vault key version: 32 hexadecimal characters. */
 export const KeyVaultKeyVersion = formatted((v) =>
   /^[0-9a-fA-F]{32}$/.test(v) ? undefined : "must be a Key Vault key version (32 hexadecimal characters), or be omitted to follow the newest version",
+  FORMAT_PATTERNS.keyVaultKeyVersion,
 ).describe("Key Vault key version; omit for a versionless key");
 /** A user-chosen label for the key. */
-export const Nickname = formatted(nicknameProblem).describe("A label for the key, 1-64 printable characters");
+export const Nickname = formatted(nicknameProblem, FORMAT_PATTERNS.nickname).describe("A label for the key, 1-64 printable characters");
 /** An ISO-8601 activation date. */
-export const ActivationDate = formatted(activationDateProblem).describe("ISO-8601 date or date-time from which the key is used");
+export const ActivationDate = formatted(activationDateProblem, FORMAT_PATTERNS.activationDate).describe("ISO-8601 date or date-time from which the key is used");
 /** A platform account ID. */
 export const AccountId = formatted((v) =>
   /^acct-[a-z0-9]{4,60}$/.test(v) ? undefined : 'must be a platform account ID such as "acct-3f9a1c2b7d4e5f60" (POST /v1/accounts returns it)',
+  FORMAT_PATTERNS.accountId,
 ).describe("Platform account ID");
 /** Standard base64 text. */
 export const Base64 = formatted((v) =>
   v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v) ? undefined : "must be standard base64 (A-Z, a-z, 0-9, +, / and = padding)",
+  FORMAT_PATTERNS.base64,
 ).describe("base64");
 /** An ISO-8601 timestamp produced by the platform. */
 export const Timestamp = z.string().describe("ISO-8601 timestamp");

@@ -1,7 +1,7 @@
 /** An account's key-management state and what the customer must trust. */
 import { z } from "zod";
 import { AccountId, Timestamp } from "./formats";
-import { StoredByokConfiguration } from "./byok";
+import { AwsByokKeyConfig, AzureByokKeyConfig, STORED_FIELDS, StoredByokConfiguration } from "./byok";
 
 /** Which kind of key protects new content, from the account's configuration. */
 export const KeyMode = z.enum(["platform-managed", "byok"]);
@@ -49,3 +49,19 @@ export const TrustResponse = z.strictObject({
 /** What the customer must trust. */
 export type TrustResponse = z.infer<typeof TrustResponse>;
 
+
+/** What `PUT` and `PATCH .../byok` add to the stored configuration: the account's view of it, so one answer is the whole registration. */
+const registration = {
+  effectiveKeySource: EffectiveKeySource,
+  fallback: Fallback.nullable(),
+  platformKeyVersion: z.string(),
+};
+
+/**
+ * `PUT` and `PATCH .../byok` answer: the stored configuration, which key protects new content now
+ * (and why not BYOK, when it falls back), and the platform key version: everything a registration
+ * needs in one answer.
+ */
+export const ByokRegistration = z.discriminatedUnion("provider", [AwsByokKeyConfig.extend(STORED_FIELDS).extend(registration), AzureByokKeyConfig.extend(STORED_FIELDS).extend(registration)]);
+/** `PUT` and `PATCH .../byok` answer. */
+export type ByokRegistration = z.infer<typeof ByokRegistration>;

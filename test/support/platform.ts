@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PlatformClient } from "../../sdk";
+import { EDGE_STATUSES, OPERATION_IDS, PlatformClient, isDocumentedStatus, type OperationId } from "../../sdk";
 import { startPlatform, type StartOptions, type RunningPlatform } from "../../platform";
 
 /** A platform for one test suite. */
@@ -44,6 +44,10 @@ export async function startTestPlatform(options: Partial<StartOptions> = {}): Pr
     },
     async close() {
       await running.close();
+      const undocumented = undocumentedStatuses(logs);
+      if (undocumented.length > 0) {
+        throw new Error(`the platform answered statuses openapi/ekm-v1.json does not list: ${undocumented.join(", ")}; add them to the route table (sdk/api/routes.ts) or fix the server`);
+      }
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -64,4 +68,21 @@ export async function raw(url: string, method: string, path: string, init: { tok
     json = text;
   }
   return { status: res.status, json: json as { error?: { code: string; message: string; field?: string } } & Record<string, unknown>, headers: res.headers };
+}
+
+/**
+ * `operation status` of every request in the platform's log whose status the route table (and so
+ * the OpenAPI document) does not list for that operation; requests outside every operation are
+ * checked against the edge's statuses. Every test platform runs this when it closes.
+ */
+export function undocumentedStatuses(logs: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const line of logs) {
+    const e = JSON.parse(line) as { message?: string; route?: string; status?: number };
+    if (e.message !== "request" || typeof e.status !== "number") continue;
+    const known = (OPERATION_IDS as string[]).includes(String(e.route));
+    const ok = known ? isDocumentedStatus(e.route as OperationId, e.status) : e.status in EDGE_STATUSES;
+    if (!ok) found.add(`${e.route} ${e.status}`);
+  }
+  return [...found].sort();
 }

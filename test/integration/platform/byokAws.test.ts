@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
 import { DeleteRoleCommand, DeleteRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
-import { PlatformError, type PlatformClient, type PutByokRequest } from "../../../sdk";
+import { PlatformError, VALIDATION_ID_PATTERN, type PlatformClient, type PutByokRequest } from "../../../sdk";
+import { VALIDATION_ID_TTL_MS } from "../../../platform/byok/validationTickets";
 import { DAY_MS, ManualClock, defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../../platform";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../../support/awsCustomer";
 import { motoClientConfig, startMoto, type MotoServer } from "../../support/moto";
@@ -13,6 +14,7 @@ import { rejection } from "../../support/rejection";
 import { expectRejectedRegistration } from "../../support/byokAssertions";
 
 const MAX_AGE = 60_000;
+type AwsRequest = Extract<PutByokRequest, { provider: "aws" }>;
 
 describe("platform: BYOK on AWS KMS (moto)", function () {
   this.timeout(120_000);
@@ -148,17 +150,40 @@ describe("platform: BYOK on AWS KMS (moto)", function () {
     expect(await client.getByok(accountId)).to.equal(undefined);
   });
 
-  it("reuses a dry run's successful validation for the PUT right after it, with its original checkedAt", async () => {
+  const kmsCalls = () => calls.filter((c) => c.startsWith("kms:") || c.startsWith("sts:"));
+
+  it("stores a dry run's validation, with its original checkedAt, when the PUT presents its validation id", async () => {
     const { accountId, client, request } = await onboard();
-    const { validation } = await client.validateByok(accountId, request);
+    const dryRun = await client.validateByok(accountId, request);
+    expect(dryRun.validationId).to.match(new RegExp(VALIDATION_ID_PATTERN));
+    expect(Date.parse(dryRun.validationExpiresAt!) - clock.now()).to.equal(VALIDATION_ID_TTL_MS);
     calls.length = 0;
-    const config = await client.putByok(accountId, request);
-    expect(calls.filter((c) => c.startsWith("kms:") || c.startsWith("sts:")), "no second KMS round trip").to.deep.equal([]);
-    expect(config.validation).to.deep.equal({ ...validation, phase: "registration" });
-    clock.advance(15_000);
-    calls.length = 0;
-    await client.validateByok(accountId, request);
-    expect(calls).to.include("kms:DescribeKey", "after validationReuseMs the chain runs again");
+    const config = await client.putByok(accountId, { ...request, nickname: "renamed before saving" }, { validationId: dryRun.validationId });
+    expect(kmsCalls(), "no second KMS round trip").to.deep.equal([]);
+    expect(config.validation).to.deep.equal({ ...dryRun.validation, phase: "registration" });
+    expect(config).to.deep.include({ status: "active", effectiveKeySource: "byok", fallback: null, platformKeyVersion: (await client.getKeyManagement(accountId)).platformKey.version });
+    const events = (await client.listEvents(accountId, { limit: 500 })).events.filter((e) => e.type === "byok.validated").map((e) => e.data);
+    expect(events[events.length - 1]).to.deep.equal({ phase: "registration", provider: "aws", ok: true, failed: [], reusedFrom: dryRun.validation.checkedAt });
+  });
+
+  describe("validates again when the validation id does not stand for this registration", () => {
+    const cases: [string, (id: string, ctx: { request: PutByokRequest; client: PlatformClient; accountId: string; other: Awaited<ReturnType<typeof onboard>> }) => Promise<unknown>][] = [
+      ["it was used already", async (id, { client, accountId, request }) => client.putByok(accountId, request, { validationId: id }).then(() => (calls.length = 0)).then(() => client.putByok(accountId, request, { validationId: id }))],
+      ["it has expired", async (id, { client, accountId, request }) => (clock.advance(VALIDATION_ID_TTL_MS), client.putByok(accountId, request, { validationId: id }))],
+      ["it was issued for another role", async (id, { client, accountId, request, other }) => client.putByok(accountId, { ...(request as AwsRequest), aws: { keyArn: (request as AwsRequest).aws.keyArn, roleArn: (other.request as AwsRequest).aws.roleArn } }, { validationId: id }).catch(() => undefined)],
+      ["it was issued to another account", async (id, { other }) => other.client.putByok(other.accountId, other.request, { validationId: id })],
+      ["it is made up", async (_id, { client, accountId, request }) => client.putByok(accountId, request, { validationId: `val_${"A".repeat(32)}` })],
+    ];
+    for (const [why, put] of cases) {
+      it(`runs the KMS round trip when ${why}`, async () => {
+        const mine = await onboard();
+        const other = await onboard();
+        const { validationId } = await mine.client.validateByok(mine.accountId, mine.request);
+        calls.length = 0;
+        await put(validationId!, { ...mine, other });
+        expect(kmsCalls()).to.include("sts:AssumeRole");
+      });
+    }
   });
 
   it("keeps the platform key until the activation date passes on the injected clock", async () => {

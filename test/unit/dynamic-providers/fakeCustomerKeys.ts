@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { AWS_ACTIONS, AWS_VALIDATION_STEPS, AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../../sdk/contract";
 import type { ValidationCheck } from "../../../sdk/schemas";
-import { CustomerKeyError, type CustomerKey } from "../../../platform/customer-keys/types";
+import { CustomerKeyError, type CustomerKey, type CustomerKeyErrorKind } from "../../../platform/customer-keys/types";
 import type { CustomerKeyFactory } from "../../../platform";
 
 const AWS_STEPS: readonly string[] = AWS_VALIDATION_STEPS;
@@ -12,8 +12,8 @@ const AZURE_STEPS: readonly string[] = AZURE_VALIDATION_STEPS;
 
 interface FakeKey {
   readonly material: Buffer;
-  /** The first step that fails, and its message. */
-  broken?: { readonly step: string; readonly message: string };
+  /** The first step that fails, its message, and how. */
+  broken?: { readonly step: string; readonly message: string; readonly kind: CustomerKeyErrorKind };
 }
 
 /** A simulated KMS holding keys by reference (key ARN, or vault URL + key name). */
@@ -25,9 +25,9 @@ export class FakeKms {
     this.#keys.set(ref, { material: randomBytes(32) });
   }
 
-  /** Makes `step` (and every later one) fail for the key. */
-  break(ref: string, step: string, message: string): void {
-    this.#require(ref).broken = { step, message };
+  /** Makes `step` (and every later one) fail for the key: refused by default, or `unavailable` like an outage. */
+  break(ref: string, step: string, message: string, kind: CustomerKeyErrorKind = "access-denied"): void {
+    this.#require(ref).broken = { step, message, kind };
   }
 
   /** Makes the key work again. */
@@ -51,7 +51,7 @@ export class FakeKms {
       const key = this.#keys.get(keyRef);
       if (!key) return new CustomerKeyError("not-found", action, `${aws ? AWS_ACTIONS.describeKey : KEY_VAULT_OPERATIONS.getKey}: key ${keyRef} does not exist`);
       const broken = key.broken;
-      if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError("access-denied", broken.step, broken.message);
+      if (broken && steps.indexOf(action) >= steps.indexOf(broken.step)) return new CustomerKeyError(broken.kind, broken.step, broken.message);
       return undefined;
     };
     // A configuration reaches only its own key, like the real clients: the component's

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 // The ByokConfiguration provider, loaded from its serialized text as the engine loads it, and
 // driven through check/diff/create/read/update/delete against the real local platform on
 // loopback. Only the customer's KMS is simulated in-process (fakeCustomerKeys.ts); the AWS path
@@ -9,6 +10,7 @@ import { startTestPlatform, type TestPlatform } from "../../support/platform";
 import { freePort } from "../../support/ports";
 import { FakeKms } from "./fakeCustomerKeys";
 import { loadProvider, register, type Registered } from "./serialized";
+import { outputsOf } from "../../../dynamic-providers/operations";
 import { rejection } from "../../support/rejection";
 import { CustomerKeyError } from "../../../platform/customer-keys/types";
 
@@ -107,15 +109,21 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
   it("registers under its own type token with the inputs, and a provider text that captures only module paths", () => {
     expect(reg.type).to.equal("pulumi-nodejs:dynamic/ekm:ByokConfiguration");
     expect(BYOK_CONFIGURATION_TYPE).to.equal(reg.type);
-    expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__provider", "accountId", "activationDate", "adoptExisting", "config", "forceRevertOnDelete", "nickname"]);
+    expect(Object.keys(reg.inputs).sort()).to.deep.equal(["__preview", "__provider", "accountId", "activationDate", "adoptExisting", "config", "forceRevertOnDelete", "nickname"]);
     expect(reg.inputs.adoptExisting).to.equal(false);
+    // The mocks run as an update, not a preview.
+    expect(reg.inputs.__preview).to.equal(false);
     expect(reg.providerText).to.match(/^exports\.handler = /);
-    expect(reg.providerText).to.include("dynamic-providers/operations.ts");
+    expect(reg.providerText).to.include(JSON.stringify(path.join(path.resolve(__dirname, "..", "..", ".."), "dynamic-providers", "operations")));
     expect(reg.providerText).to.include('"pulumi-ekm/dynamic-providers/operations"');
     // Nothing but the implementation is loaded: no SDK, client or schema is serialized or required.
     expect(reg.providerText).not.to.match(/require\("/);
     expect(reg.providerText).not.to.match(/PlatformClient|zod|fetch\(/);
-    expect(reg.providerText.length).to.be.below(12_000);
+    // Every resource's state carries this text, and the engine rewrites the state after each step.
+    // Two captured paths are absolute, so the budget counts this checkout as if it were at /work/pulumi-ekm.
+    const checkout = path.resolve(__dirname, "..", "..", "..");
+    const size = Buffer.byteLength(reg.providerText.split(checkout).join("/work/pulumi-ekm"), "utf8");
+    expect(size, `__provider is ${size} bytes`).to.be.at.most(1024);
   });
 
   it("runs check, create, read, diff, update (PATCH, then PUT) and delete as the engine calls them", async () => {
@@ -489,6 +497,36 @@ describe("ByokConfiguration provider, loaded from its serialized text", function
     const created = keep(await provider.create(azureInputs));
     expect(created.outs.config).to.deep.equal(AZURE);
     expect(created.outs.status).to.equal("active");
+  });
+
+  /** The operations the platform served since log line `mark`. */
+  const callsSince = (mark: number) =>
+    tp.logs
+      .slice(mark)
+      .map((l) => JSON.parse(l) as { message?: string; route?: string })
+      .filter((e) => e.message === "request")
+      .map((e) => e.route);
+
+  it("costs one dry run in a preview, none in the update, and one PUT to create; a GET only when the account already has a configuration", async () => {
+    const a = await account("call-sequence");
+    const news = inputsFor(a.accountId, aws(8));
+    let mark = tp.logs.length;
+    const previewed = await provider.check({}, { ...news, __preview: true });
+    expect(callsSince(mark)).to.deep.equal(["validateByok"]);
+    expect(previewed.inputs).to.not.have.property("__preview");
+    mark = tp.logs.length;
+    const checked = await provider.check({}, { ...news, __preview: false });
+    expect([checked.failures, callsSince(mark)]).to.deep.equal([[], []]);
+    mark = tp.logs.length;
+    const created = keep(await provider.create(checked.inputs));
+    expect(callsSince(mark)).to.deep.equal(["putByok"]);
+    expect(created.outs).to.deep.include({ status: "active", effectiveKeySource: "byok" });
+    expect(created.outs).to.deep.equal(outputsOf(await a.client.getKeyManagement(a.accountId), false));
+    mark = tp.logs.length;
+    const adopted = keep(await provider.create(checked.inputs));
+    expect(callsSince(mark)).to.deep.equal(["putByok", "getKeyManagement"]);
+    expect(adopted.outs).to.deep.equal(created.outs);
+    await provider.delete(a.accountId, created.outs);
   });
 
   it("reads the platform settings from the stack config the engine passes to configure", async () => {

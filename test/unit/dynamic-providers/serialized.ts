@@ -53,7 +53,13 @@ export async function register(name: string, args: ByokConfigurationArgs): Promi
   return { type: found.type, name, inputs: found.inputs as Record<string, unknown>, providerText };
 }
 
-/** Loads a fresh provider object from its serialized text, as the engine does. */
+/**
+ * Loads a fresh provider object from its serialized text and configures it with an empty stack
+ * config, as the engine does before calling any other method. `configure` installs the methods
+ * before its first await, so they are there when this returns.
+ */
 export function loadProvider(text: string): ByokConfigurationProvider {
-  return requireFromString(text).handler();
+  const provider = requireFromString(text).handler();
+  void provider.configure({ config: { get: () => undefined, require: (key: string) => { throw new Error(`no stack config ${key}`); } } as never });
+  return provider;
 }

@@ -1,0 +1,2 @@
+/** The route table of the Key Management API (v1). */
+export * from "./routes";
