@@ -56,7 +56,8 @@ export const statuses = entries.map(
 
 const NOOP_PROGRAM = `import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { BYOK_CONFIGURATION_MODULE } from "pulumi-ekm/dynamic-providers";
+// Required, not imported: the project's moduleResolution (node10) reads no "exports" subpaths for types.
+const { BYOK_CONFIGURATION_MODULE } = require("pulumi-ekm/dynamic-providers") as { BYOK_CONFIGURATION_MODULE: string };
 
 // A dynamic provider that does nothing: create returns an id and echoes the inputs; the
 // default diff, update and delete of dynamic providers apply.
