@@ -18,7 +18,7 @@
  * Type token: `BYOK_CONFIGURATION_TYPE` (`./token.ts`), `pulumi-nodejs:dynamic/ekm:ByokConfiguration`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
+import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/types";
 import { PREVIEW_INPUT } from "./check";
 import { byokConfigurationProvider } from "./provider";
 import { BYOK_CONFIGURATION_MODULE, BYOK_CONFIGURATION_NAME } from "./token";

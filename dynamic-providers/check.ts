@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import type * as pulumi from "@pulumi/pulumi";
-import { AccountId, ActivationDate, AwsByokKeyConfig, AzureByokKeyConfig, Nickname, parseWith, quote, type FieldIssue, type PutByokRequest, type ValidationCheck } from "../sdk/schemas";
+import { AccountId, ActivationDate, AwsByokKeyConfig, AzureByokKeyConfig, Nickname, parseWith, quote, type FieldIssue } from "../sdk/schemas";
+import type { PutByokRequest, ValidationCheck } from "../sdk/types";
 import type { PlatformError } from "../sdk/client/errors";
 import { VALIDATION_STEP_FIELD } from "../sdk/contract/validation";
 import { sameKey } from "./diff";

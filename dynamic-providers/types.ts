@@ -3,7 +3,7 @@
  * engine stores them and hands them to the provider. Types only: nothing here runs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/schemas";
+import type { ByokKeyConfig, ByokStatus, EffectiveKeySource, Fallback, Validation } from "../sdk/types";
 
 /** `T` as resource arguments take it: every member a `pulumi.Input`, nested objects too (optional members stay optional). */
 export type Inputs<T> = { readonly [K in keyof T]: T[K] extends object | undefined ? pulumi.Input<Inputs<NonNullable<T[K]>>> : pulumi.Input<T[K]> };

@@ -6,14 +6,15 @@
  * ```ts
  * const mocks = ekmMocks();
  * await pulumi.runtime.setMocks(mocks, "project", "stack", false);
- * const { aws } = await import("pulumi-ekm/components");
- * const key = new aws.ByokKey("byok", { accountId: "acct-3f9a1c2b7d4e5f60", trust });
+ * const { ByokKey } = await import("pulumi-ekm/components/aws");
+ * const key = new ByokKey("byok", { accountId: "acct-3f9a1c2b7d4e5f60", trust });
  * await outputValue(key.byokConfig);
  * recorded(mocks).find("aws:kms/key:Key", "byok-key");
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
-import { activationDateMs, canonicalJson, pendingActivationReason, type ByokKeyConfig, type ByokStatus, type TrustResponse, type ValidationCheck } from "../sdk/schemas";
+import { activationDateMs, canonicalJson, pendingActivationReason } from "../sdk/schemas";
+import type { ByokKeyConfig, ByokStatus, TrustResponse, ValidationCheck } from "../sdk/types";
 import { EXAMPLES } from "../sdk/schemas/formats";
 import {
   AWS_ACTIONS,

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsByokKeyConfig } from "../../sdk/schemas/byok";
+import type { AwsByokKeyConfig } from "../../sdk/types";
 import { PlatformClient } from "../../sdk/client/platformClient";
 import { withUrlDiagnosis } from "../../sdk/client/wrongUrl";
 import type { TrustResponse } from "../../sdk/schemas/keyManagement";

@@ -16,7 +16,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
-import type { AzureByokKeyConfig } from "../../sdk/schemas/byok";
+import type { AzureByokKeyConfig } from "../../sdk/types";
 import { quote } from "../../sdk/schemas/formats";
 import { builtinRoles, customRoleDefinition, keyOps, parseArmId, roleDefinitionId, type PermissionSet, type RoleStrategy } from "./roles";
 import { AZURE_LIMITS, checkedInput, resourceGroupNameCheck, tenantIdCheck, validateByokKeyArgs } from "./validate";

@@ -1,41 +1,48 @@
 /**
- * components/index.ts: both components behind one entry point, each cloud loaded on first use.
+ * The components' entry points: `components` (shared settings), `components/aws` and
+ * `components/azure`, each loading only its own cloud's provider package.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
-import * as components from "../../../components";
+import * as shared from "../../../components";
+import * as awsEntry from "../../../components/aws";
+import * as azureEntry from "../../../components/azure";
 import { ByokKey as AwsByokKey } from "../../../components/aws/byokKey";
 import { ByokKey as AzureByokKey } from "../../../components/azure/byokKey";
+import { resolvePlatformConnection } from "../../../components/platformConnection";
 
 const root = path.resolve(__dirname, "../../..");
 
-/** Loads components/index.ts in a fresh Node process, runs `body`, and returns what it printed. */
-function inFreshProcess(body: string): string {
-  return execFileSync(process.execPath, ["-r", "tsx/cjs", "-e", `const c = require("./components"); ${body}`], { cwd: root, encoding: "utf8" }).trim();
+/** Loads `entry` (a path under the repo) in a fresh Node process and prints which provider packages got loaded. */
+function loadedBy(entry: string): { aws: boolean; azureNative: boolean; azureNativeRoot: boolean; keyvault: boolean } {
+  const probe = `require(${JSON.stringify(entry)});
+    const files = Object.keys(require.cache);
+    const azure = files.filter((k) => k.includes("/node_modules/@pulumi/azure-native/")).map((k) => k.split("/node_modules/@pulumi/azure-native/")[1]);
+    console.log(JSON.stringify({ aws: files.some((k) => k.includes("/node_modules/@pulumi/aws/")), azureNative: azure.length > 0, azureNativeRoot: azure.includes("index.js"), keyvault: azure.includes("keyvault/index.js") }));`;
+  return JSON.parse(execFileSync(process.execPath, ["-r", "tsx/cjs", "-e", probe], { cwd: root, encoding: "utf8" }).trim());
 }
 
-const loaded = (pkg: string) => `Object.keys(require.cache).some((k) => k.includes(${JSON.stringify(`/node_modules/@pulumi/${pkg}/`)}))`;
-
-describe("components index", () => {
-  it("exposes ekm:aws:ByokKey as aws.ByokKey and ekm:azure:ByokKey as azure.ByokKey", () => {
-    expect(components.aws.ByokKey).to.equal(AwsByokKey);
-    expect(components.azure.ByokKey).to.equal(AzureByokKey);
-    expect([AwsByokKey.__pulumiType, AzureByokKey.__pulumiType]).to.deep.equal(["ekm:aws:ByokKey", "ekm:azure:ByokKey"]);
+describe("components entry points", () => {
+  it("export ekm:aws:ByokKey from components/aws and ekm:azure:ByokKey from components/azure", () => {
+    expect(awsEntry.ByokKey).to.equal(AwsByokKey);
+    expect(azureEntry.ByokKey).to.equal(AzureByokKey);
+    expect([awsEntry.ByokKey.__pulumiType, azureEntry.ByokKey.__pulumiType]).to.deep.equal(["ekm:aws:ByokKey", "ekm:azure:ByokKey"]);
   });
 
-  it("loads neither cloud's provider package until a component is used", () => {
-    expect(inFreshProcess(`console.log(${loaded("aws")}, ${loaded("azure-native")})`)).to.equal("false false");
+  it("share the platform connection from components", () => {
+    expect(shared.resolvePlatformConnection).to.equal(resolvePlatformConnection);
   });
 
-  it("loads only @pulumi/aws when the AWS component is used", () => {
-    expect(inFreshProcess(`c.aws.ByokKey; console.log(${loaded("aws")}, ${loaded("azure-native")})`)).to.equal("true false");
+  it("components loads neither cloud's provider package", () => {
+    expect(loadedBy("./components")).to.deep.equal({ aws: false, azureNative: false, azureNativeRoot: false, keyvault: false });
   });
 
-  it("loads only per-service subpaths of @pulumi/azure-native, never its root index, when the Azure component is used", () => {
-    const printed = inFreshProcess(
-      `c.azure.ByokKey; const files = Object.keys(require.cache).filter((k) => k.includes("/node_modules/@pulumi/azure-native/")).map((k) => k.split("/node_modules/@pulumi/azure-native/")[1]); console.log(JSON.stringify({ root: files.includes("index.js"), keyvault: files.includes("keyvault/index.js"), aws: ${loaded("aws")} }))`,
-    );
-    expect(JSON.parse(printed)).to.deep.equal({ root: false, keyvault: true, aws: false });
+  it("components/aws loads only @pulumi/aws", () => {
+    expect(loadedBy("./components/aws")).to.deep.equal({ aws: true, azureNative: false, azureNativeRoot: false, keyvault: false });
+  });
+
+  it("components/azure loads only per-service subpaths of @pulumi/azure-native, never its root index", () => {
+    expect(loadedBy("./components/azure")).to.deep.equal({ aws: false, azureNative: true, azureNativeRoot: false, keyvault: true });
   });
 });
