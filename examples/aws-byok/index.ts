@@ -3,11 +3,11 @@
  * (rotation on, 90 days), the IAM role that trusts the platform with the account's external ID
  * (read from the platform's trust endpoint) and the least-privilege role policy; then
  * `ByokConfiguration` registers the key with the platform, which validates it with a real round
- * trip. In your own project import from "pulumi-ekm" and "pulumi-ekm/components".
+ * trip.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByokKey } from "../../components/aws/byokKey";
-import { ByokConfiguration } from "../../dynamic-providers";
+import { ByokKey } from "pulumi-ekm/components/aws";
+import { ByokConfiguration } from "pulumi-ekm";
 
 const config = new pulumi.Config();
 const accountId = config.require("accountId");

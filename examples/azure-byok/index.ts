@@ -3,12 +3,11 @@
  * authorization, soft delete, purge protection), an RSA 3072 key with a P90D rotation policy,
  * and a custom role with exactly the documented data actions assigned to the platform's
  * service principal on the key. `ByokConfiguration` then registers the versionless key, so the
- * platform follows rotation. In your own project import from "pulumi-ekm" and
- * "pulumi-ekm/components".
+ * platform follows rotation.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByokKey } from "../../components/azure/byokKey";
-import { ByokConfiguration } from "../../dynamic-providers";
+import { ByokKey } from "pulumi-ekm/components/azure";
+import { ByokConfiguration } from "pulumi-ekm";
 
 const config = new pulumi.Config();
 const accountId = config.require("accountId");

@@ -5,11 +5,10 @@
  * `pulumi preview --refresh` shows drift; `pulumi destroy` reverts to platform-managed keys.
  *
  * Platform URL and token: stack config `ekm:platformUrl` and secret `ekm:apiToken`, or env
- * EKM_PLATFORM_URL / EKM_API_TOKEN. In your own project import from "pulumi-ekm"; this
- * example lives inside the package, so it imports the sources.
+ * EKM_PLATFORM_URL / EKM_API_TOKEN.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByokConfiguration } from "../../dynamic-providers";
+import { ByokConfiguration } from "pulumi-ekm";
 
 const config = new pulumi.Config();
 

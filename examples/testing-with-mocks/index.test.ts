@@ -1,12 +1,10 @@
 /**
  * Unit test of the onboarding program in index.ts, run with mocks: no AWS account, no
  * platform, no Pulumi CLI. `npx mocha -r tsx/cjs examples/testing-with-mocks/index.test.ts`
- *
- * In your own project import the helpers from "pulumi-ekm/testing".
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_TYPE } from "../../testing";
+import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_TYPE } from "pulumi-ekm/testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
 const TRUST = { principalArn: "arn:aws:iam::999988887777:role/ekm-platform", externalId: "ekm-0123456789abcdef0123456789abcdef" };

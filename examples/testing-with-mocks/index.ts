@@ -5,13 +5,10 @@
  * Run it with `pulumi up` (stack config `testing-with-mocks:accountId` and
  * `testing-with-mocks:activationDate`, plus `ekm:platformUrl` and secret `ekm:apiToken`), or
  * unit-test it without clouds or a platform: see index.test.ts.
- *
- * In your own project the imports are `pulumi-ekm/components` and `pulumi-ekm`; this example
- * lives inside the package, so it imports the sources.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ByokKey } from "../../components/aws/byokKey";
-import { ByokConfiguration } from "../../dynamic-providers";
+import { ByokKey } from "pulumi-ekm/components/aws";
+import { ByokConfiguration } from "pulumi-ekm";
 
 const config = new pulumi.Config();
 const accountId = config.require("accountId");

@@ -17,10 +17,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { repoRoot, runBootstrap } from "./process";
 
-const REPO_PACKAGE = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+/** The repository's package.json, as far as the tests read it. */
+export const REPO_PACKAGE = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
   name: string;
   version: string;
   files: string[];
+  exports: Record<string, string | { types: string; default: string }>;
+  typesVersions: Record<string, Record<string, string[]>>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 
@@ -77,7 +82,7 @@ function tempDir(prefix: string): string {
 }
 
 /** Runs a command to completion and returns its output; rejects with the output on a non-zero exit. */
-function exec(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ stdout: string; stderr: string }> {
+export function exec(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -145,45 +150,68 @@ function dependenciesOf(extraDeps: Readonly<Record<string, string>>): { dependen
   };
 }
 
-const installs = new Map<string, Promise<string>>();
+/** What `installTarballProject` made. */
+export interface TarballInstall {
+  /** The folder holding package.json, pulumi-ekm.tgz and node_modules. */
+  readonly root: string;
+  /** What `npm install` printed on stderr (warnings), empty when the install was reused. */
+  readonly npmStderr: string;
+}
+
+/** Options of `installTarballProject`. */
+export interface InstallOptions {
+  /** Put first on PATH for `npm install` (npm runs on the first `node` of PATH), e.g. another Node's bin folder. @default none */
+  readonly pathPrefix?: string;
+}
+
+const installs = new Map<string, Promise<TarballInstall>>();
 
 /**
- * One `npm install` per set of extra dependencies per process, into a fresh folder.
+ * One `npm install` of `manifest` (a package.json whose dependencies name "file:./pulumi-ekm.tgz")
+ * per process and per manifest, into a fresh folder next to a copy of the tarball. Every
+ * install uses npm's one cache, so packages are downloaded once per machine.
  *
  * PULUMI_EKM_E2E_INSTALL_CACHE=<dir> reuses an install made from byte-identical inputs (the
  * tarball and the package.json) by an earlier run, for quick iteration; without it every run
- * installs from scratch (better-sqlite3 compiles from source, about a minute).
+ * installs from scratch.
  */
-function sharedInstall(extraDeps: Readonly<Record<string, string>>): Promise<string> {
-  const key = JSON.stringify(Object.entries(extraDeps).sort());
+export function installTarballProject(manifest: Readonly<Record<string, unknown>>, options: InstallOptions = {}): Promise<TarballInstall> {
+  const text = JSON.stringify(manifest, null, 2);
+  const key = `${options.pathPrefix ?? ""}\n${text}`;
   let install = installs.get(key);
   if (!install) {
     install = (async () => {
       const tgz = await packTarball();
-      const manifest = JSON.stringify({ name: "pulumi-ekm-e2e", private: true, ...dependenciesOf(extraDeps) }, null, 2);
       const cacheRoot = process.env.PULUMI_EKM_E2E_INSTALL_CACHE;
-      const digest = createHash("sha256").update(fs.readFileSync(tgz)).update(manifest).digest("hex").slice(0, 16);
+      const digest = createHash("sha256").update(fs.readFileSync(tgz)).update(key).digest("hex").slice(0, 16);
       const root = cacheRoot ? path.join(path.resolve(cacheRoot), `install-${digest}`) : tempDir("pulumi-ekm-e2e-");
       const stamp = path.join(root, ".installed");
       if (cacheRoot && fs.existsSync(stamp)) {
         timings.installReused = true;
-        return root;
+        return { root, npmStderr: "" };
       }
       const started = Date.now();
       fs.rmSync(root, { recursive: true, force: true });
       fs.mkdirSync(root, { recursive: true });
       fs.copyFileSync(tgz, path.join(root, "pulumi-ekm.tgz"));
-      fs.writeFileSync(path.join(root, "package.json"), manifest);
-      await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, timeoutMs: 900_000 });
+      fs.writeFileSync(path.join(root, "package.json"), text);
+      const env = options.pathPrefix ? { ...process.env, PATH: `${options.pathPrefix}${path.delimiter}${process.env.PATH ?? ""}` } : process.env;
+      const { stderr } = await exec("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, env, timeoutMs: 900_000 });
       fs.writeFileSync(stamp, new Date().toISOString());
       timings.installMs = Date.now() - started;
       timings.installReused = false;
-      return root;
+      return { root, npmStderr: stderr };
     })();
     install.catch(() => installs.delete(key));
     installs.set(key, install);
   }
   return install;
+}
+
+/** The shared install of the end-to-end projects: the tarball, the pinned SDK, TypeScript, and `extraDeps`. */
+async function sharedInstall(extraDeps: Readonly<Record<string, string>>): Promise<string> {
+  const sorted = Object.fromEntries(Object.entries(extraDeps).sort(([a], [b]) => a.localeCompare(b)));
+  return (await installTarballProject({ name: "pulumi-ekm-e2e", private: true, ...dependenciesOf(sorted) })).root;
 }
 
 /* ----------------------------------------------------------------------------------------- */
