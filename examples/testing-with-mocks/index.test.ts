@@ -2,8 +2,11 @@
  * Unit test of the onboarding program in index.ts, run with mocks: no AWS account, no
  * platform, no Pulumi CLI. `npx mocha -r tsx/cjs examples/testing-with-mocks/index.test.ts`
  */
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { ByokConfiguration } from "pulumi-ekm";
+import { ByokKey } from "pulumi-ekm/components/aws";
 import { ekmMocks, outputValue, recorded, waitForRegistrations, BYOK_CONFIGURATION_TYPE } from "pulumi-ekm/testing";
 
 const ACCOUNT = "acct-3f9a1c2b7d4e5f60";
@@ -59,5 +62,17 @@ describe("onboarding program (examples/testing-with-mocks)", () => {
     const keyArn = await outputValue(program.keyArn);
     expect(policy.Statement.map((s: { Resource: string }) => s.Resource)).to.deep.equal([keyArn, keyArn]);
     expect(policy.Statement[1].Condition).to.deep.equal({ StringEquals: { "kms:EncryptionContext:tenant_id": ACCOUNT } });
+  });
+
+  it("refuses an invalid argument before creating anything, naming the argument, the value and the range", () => {
+    expect(() => new ByokKey("short-rotation", { accountId: ACCOUNT, trust: TRUST, key: { rotationPeriodInDays: 30 } }))
+      .to.throw()
+      .with.property("message", "key.rotationPeriodInDays must be an integer from 90 to 2560 (KMS rotation period; 90 matches the platform's own rotation); received 30");
+  });
+
+  // Last: once a registration has failed, waitForRegistrations() keeps rejecting in this process.
+  it("fails the registrations with the message when an input is invalid", async () => {
+    new ByokConfiguration("too-long-nickname", { accountId: ACCOUNT, config: program.byokConfig, nickname: "x".repeat(100), activationDate: "2026-12-01" });
+    await assert.rejects(waitForRegistrations(), /nickname/);
   });
 });
