@@ -115,10 +115,13 @@ export function packTarball(): Promise<string> {
     const started = Date.now();
     const staging = tempDir("pulumi-ekm-pack-");
     const buildConfig = JSON.parse(fs.readFileSync(path.join(repoRoot, "tsconfig.build.json"), "utf8")) as { include: string[] };
-    const entries = new Set(["package.json", "tsconfig.json", "tsconfig.build.json", ...buildConfig.include, ...REPO_PACKAGE.files.filter((f) => f !== "dist")]);
-    for (const entry of entries) {
+    // The sources to build, and the top folder of each shipped pattern (npm pack applies the patterns).
+    const shipped = REPO_PACKAGE.files.filter((f) => !f.startsWith("!") && f !== "dist").map((f) => f.split("/")[0]!);
+    const sources = new Set(["package.json", "tsconfig.json", "tsconfig.build.json", ...buildConfig.include]);
+    for (const entry of new Set([...sources, ...shipped])) {
       const from = path.join(repoRoot, entry);
-      if (fs.existsSync(from)) fs.cpSync(from, path.join(staging, entry), { recursive: true, filter: (src) => !src.endsWith(".test.ts") });
+      const filter = (src: string) => path.basename(src) !== "node_modules" && !/^Pulumi\..+\.yaml$/.test(path.basename(src));
+      if (fs.existsSync(from)) fs.cpSync(from, path.join(staging, entry), { recursive: true, filter });
     }
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(staging, "node_modules"), "dir");
     const tsc = require.resolve("typescript/bin/tsc", { paths: [repoRoot] });
@@ -128,7 +131,7 @@ export function packTarball(): Promise<string> {
     const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", out], { cwd: staging });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = new Set(packed.files.map((f) => f.path));
-    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/dynamic-providers/provider.js", "dist/dynamic-providers/operations.js"]) {
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/dynamic-providers/provider.js", "dist/dynamic-providers/operations.js", "LICENSE"]) {
       if (!files.has(needed)) throw new Error(`npm pack left out ${needed}; check "files" in package.json`);
     }
     timings.packMs = Date.now() - started;
@@ -251,8 +254,11 @@ export interface CreateUserProjectOptions {
 
 let projectCount = 0;
 
-/** The tsconfig.json of Pulumi's `typescript` template. */
-const TSCONFIG = {
+/**
+ * The tsconfig.json of Pulumi's TypeScript templates (`pulumi new aws-typescript`,
+ * `azure-typescript`, `typescript`): https://github.com/pulumi/templates/blob/master/aws-typescript/tsconfig.json
+ */
+export const PULUMI_TEMPLATE_TSCONFIG = {
   compilerOptions: {
     strict: true,
     outDir: "bin",
@@ -266,8 +272,10 @@ const TSCONFIG = {
     noImplicitReturns: true,
     forceConsistentCasingInFileNames: true,
   },
-  files: ["index.ts"],
-};
+} as const;
+
+/** The end-to-end projects' tsconfig.json: the template's, compiling only the program. */
+const TSCONFIG = { ...PULUMI_TEMPLATE_TSCONFIG, files: ["index.ts"] };
 
 /** A new project folder under the shared install (installing first if this process has not yet). */
 export async function createUserProject(options: CreateUserProjectOptions): Promise<UserProject> {
