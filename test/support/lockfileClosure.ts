@@ -11,6 +11,7 @@ interface LockEntry {
   readonly peerDependencies?: Record<string, string>;
   readonly hasInstallScript?: boolean;
   readonly link?: boolean;
+  readonly resolved?: string;
 }
 
 /** An installed package: its node_modules location and what the lock file says about it. */
@@ -55,9 +56,12 @@ export function closureOf(root: string, roots: readonly string[]): InstalledPack
     const location = resolve(from, name);
     if (!location || seen.has(location)) return; // an optional dependency or peer that is not installed
     seen.add(location);
+    // A `file:` folder dependency is a link to an entry of its own; Node resolves from the link's target.
     const entry = lock.packages[location]!;
-    for (const deps of [entry.dependencies, entry.optionalDependencies, entry.peerDependencies]) {
-      for (const dep of Object.keys(deps ?? {})) visit(location, dep);
+    const real = entry.link && entry.resolved ? entry.resolved : location;
+    const target = lock.packages[real] ?? entry;
+    for (const deps of [target.dependencies, target.optionalDependencies, target.peerDependencies]) {
+      for (const dep of Object.keys(deps ?? {})) visit(real, dep);
     }
   };
   for (const name of roots) visit("", name);
@@ -68,7 +72,7 @@ export function closureOf(root: string, roots: readonly string[]): InstalledPack
       name: location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length),
       version: entry.version ?? "",
       hasInstallScript: entry.hasInstallScript === true,
-      bytes: bytesUnder(path.join(root, location)),
+      bytes: bytesUnder(fs.realpathSync(path.join(root, location))),
     };
   });
 }
