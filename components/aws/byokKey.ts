@@ -10,10 +10,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsByokKeyConfig } from "../../sdk/types";
+import type { AwsByokKeyConfig, TrustResponse } from "../../sdk/types";
 import { PlatformClient } from "../../sdk/client/platformClient";
 import { withUrlDiagnosis } from "../../sdk/client/wrongUrl";
-import type { TrustResponse } from "../../sdk/schemas/keyManagement";
 import { PLATFORM_TRUST_CALL, underMocks } from "../mocked";
 import { resolvePlatformConnection, type PlatformConnection } from "../platformConnection";
 import { DOCUMENTED_POLICY_WARNING, ROLE_POLICY_NAME, keyPolicy, rolePolicy, trustPolicy, type AwsTrust, type PolicyMode } from "./policies";
