@@ -1,5 +1,5 @@
 /** The typed error every PlatformClient call throws. */
-import type { ValidationCheck } from "../schemas";
+import type { ValidationCheck } from "../types";
 
 /** Everything known about a failed platform call. The bearer token is never part of it. */
 export interface PlatformErrorInit {
