@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, then typecheck, lint,
-# build, and every mocha suite (unit, integration against moto and the real platform,
+# build, the unit suite on Node 22 (the floor), and every mocha suite (unit, integration against moto and the real platform,
 # end-to-end under the real Pulumi engine) in one run that ends with "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,5 +16,11 @@ echo "[test] lint" >&2
 npx eslint .
 echo "[test] build" >&2
 npx tsc -p tsconfig.build.json
-echo "[test] mocha" >&2
+if [[ $# -eq 0 ]]; then
+  # The floor: the unit suite again on Node 22 (the stock-project suite covers Node 22 for users' installs).
+  NODE22_BIN="$(EKM_NODE_MAJOR=22 bash scripts/bootstrap/node.sh | tail -n 1)"
+  echo "[test] unit suite on Node $("$NODE22_BIN/node" --version)" >&2
+  PATH="$NODE22_BIN:$PATH" npx mocha --config .mocharc.unit.json --reporter dot
+fi
+echo "[test] mocha on Node $(node --version)" >&2
 npx mocha --config .mocharc.json "$@"
