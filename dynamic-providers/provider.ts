@@ -18,7 +18,7 @@
  *   the engine passes (in the provider process only), and each operation reads `ekm:platformUrl` /
  *   `ekm:apiToken` from it, or `EKM_PLATFORM_URL` / `EKM_API_TOKEN` from the environment.
  *
- * Engine contract (pulumi 3.248, `@pulumi/pulumi/cmd/dynamic-provider/index.js`): the provider is
+ * Engine contract (@pulumi/pulumi 3.276, `@pulumi/pulumi/cmd/dynamic-provider/index.js`): the provider is
  * deserialized once per process and `configure({config})` is called once with the stack's
  * configuration (namespaced keys, secrets decrypted); methods are then called on the object.
  *
