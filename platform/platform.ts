@@ -10,19 +10,21 @@ import { effectiveSource, fallbackOf, toWire } from "./byok/status";
 import { systemClock, type Clock } from "./clock";
 import { Envelope } from "./content/envelope";
 import type { CustomerKeyFactory, Logger, PlatformContext, PlatformSettings } from "./context";
-import { loadRootKey, verifyRootKey } from "./crypto/rootKey";
+import { openDataDir, type OpenDataDir } from "./dataDir";
 import { NotFoundError } from "./errors";
 import { PlatformKeyring } from "./platformKeyring";
 import { accountById, allAccountIds, insertAccount } from "./store/accounts";
-import { openDatabase, type Db } from "./store/db";
+import type { Db } from "./store/db";
 import { appendEvent, listEvents } from "./store/events";
 
 /** How to build a Platform. Every field but `dataDir` has a default. */
 export interface PlatformOptions {
   /** Directory of the SQLite store and the generated root key. */
   readonly dataDir: string;
-  /** Base64 root key; default `<dataDir>/root.key`, generated with mode 0600. */
+  /** Base64 root key; default `<dataDir>/root.key`, generated with mode 0600 for a new platform. */
   readonly rootKey?: string;
+  /** Start a new, empty platform under an existing root key (`--init`); refused over an existing database. @default false */
+  readonly init?: boolean;
   /** The clock; tests inject a ManualClock. @default the wall clock */
   readonly clock?: Clock;
   /** Settings; see PlatformSettings. */
@@ -75,12 +77,14 @@ export class Platform {
   readonly byok: ByokService;
   readonly envelope: Envelope;
 
+  readonly #store: OpenDataDir;
+
   constructor(options: PlatformOptions) {
-    this.db = openDatabase(options.dataDir);
-    const clock = options.clock ?? systemClock;
     const settings = { ...defaultSettings(), ...options.settings };
-    const rootKey = loadRootKey(options.dataDir, options.rootKey);
-    verifyRootKey(this.db, rootKey);
+    this.#store = openDataDir(options.dataDir, { rootKey: options.rootKey, init: options.init });
+    this.db = this.#store.db;
+    const rootKey = this.#store.rootKey;
+    const clock = options.clock ?? systemClock;
     this.ctx = {
       db: this.db,
       clock,
@@ -177,6 +181,6 @@ export class Platform {
   /** Flushes counters and closes the store. */
   close(): void {
     this.envelope.flushCounters();
-    this.db.close();
+    this.#store.close();
   }
 }

@@ -30,7 +30,13 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   if (allowVaultHosts.length > 0) {
     platform.ctx.log("warn", `!!! --allow-vault-host is ON: the platform will call ${allowVaultHosts.join(", ")} besides Key Vault hosts. Use this only for local tests.`);
   }
-  const server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes });
+  let server;
+  try {
+    server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes });
+  } catch (err) {
+    platform.close(); // releases the data dir's lock
+    throw err;
+  }
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

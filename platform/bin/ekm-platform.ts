@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * ekm-platform --port <p> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN]
+ * ekm-platform --port <p> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN]
  *              [--azure-client-id ID] [--allow-vault-host HOST]... [--max-body-bytes N]
  *
  * The admin token comes from EKM_ADMIN_TOKEN; the Azure app's client secret from
@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { startPlatform } from "../start";
 
 const USAGE = [
-  "usage: ekm-platform --port <port|0> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N]",
+  "usage: ekm-platform --port <port|0> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N]",
   "env: EKM_ADMIN_TOKEN (required), EKM_ROOT_KEY, EKM_AZURE_CLIENT_SECRET, EKM_BYOK_CACHE_MAX_AGE_MS, EKM_INSPECT_TRUST_POLICY",
 ].join("\n");
 
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string" },
         "data-dir": { type: "string" },
+        init: { type: "boolean", default: false },
         host: { type: "string", default: "127.0.0.1" },
         "aws-principal-arn": { type: "string" },
         "azure-client-id": { type: "string" },
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const running = await startPlatform({
     dataDir: values["data-dir"],
     rootKey: process.env.EKM_ROOT_KEY,
+    init: values.init,
     port,
     host: values.host,
     adminToken,
