@@ -50,7 +50,8 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     allowVaultHosts: [],
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },
-    rewrapBatchSize: 100,
+    rewrapBatchSize: envInt(env, "EKM_REWRAP_BATCH_SIZE", 100),
+    messageCountBlock: envInt(env, "EKM_MESSAGE_COUNT_BLOCK", 1024),
   };
 }
 
@@ -168,14 +169,13 @@ export class Platform {
     return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, force);
   }
 
-  /** Periodic work: rotations that are due, activations, fallback rechecks, counter flushes. */
+  /** Periodic work: rotations that are due, activations and fallback rechecks. */
   async tick(): Promise<void> {
     for (const accountId of allAccountIds(this.db)) this.ctx.keyring.current(accountId);
     await this.byok.tick(async (accountId) => {
       // A probe is a real encrypt of nothing: it takes the BYOK path, and recovers or stays in fallback.
       await this.envelope.encrypt(accountId, Buffer.alloc(0));
     });
-    this.envelope.flushCounters();
   }
 
   /** Flushes counters and closes the store. */

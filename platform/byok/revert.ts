@@ -11,7 +11,7 @@ import type { Envelope } from "../content/envelope";
 import { wrapUnderPlatform } from "../content/platformWrap";
 import { ConflictError, UnavailableError } from "../errors";
 import { deleteByokRecord, getByokRecord, type StoredKey } from "../store/byokConfigs";
-import { byokDataKeys, countByokDataKeys, markUnreadable, rewrapDataKey } from "../store/dataKeys";
+import { byokDataKeys, countByokDataKeys, describeMessages, markUnreadable, rewrapDataKey } from "../store/dataKeys";
 import { appendEvent } from "../store/events";
 import { failureText, type ByokService } from "./byokService";
 
@@ -27,19 +27,20 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
   }
   if (byok.reverting.has(accountId)) throw new ConflictError("conflict", "a revert is already running for this account: wait for it to finish");
   byok.reverting.add(accountId);
-  envelope.flushCounters();
+  // Evicting the account's cached keys settles their exact message counts.
   envelope.forget(accountId);
   let rewrapped = 0;
   let unreadableKeys = 0;
   let unreadableMessages = 0;
+  let messagesExact = true;
   try {
     for (;;) {
       const batch = byokDataKeys(ctx.db, accountId, ctx.settings.rewrapBatchSize);
       if (batch.length === 0) break;
-      const results: { id: string; plain?: Buffer; messages: number }[] = [];
+      const results: { id: string; plain?: Buffer; messages: number; exact: boolean }[] = [];
       for (const row of batch) {
         try {
-          results.push({ id: row.id, plain: await byok.keyForRow(accountId, row).unwrapDataKey(row.wrapped_key, row.key_ref), messages: row.messages });
+          results.push({ id: row.id, plain: await byok.keyForRow(accountId, row).unwrapDataKey(row.wrapped_key, row.key_ref), messages: row.messages, exact: true });
         } catch (err) {
           if (!(err instanceof CustomerKeyError)) throw err;
           if (TRANSIENT.has(err.kind)) {
@@ -53,11 +54,11 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
             const pending = countByokDataKeys(ctx.db, accountId);
             throw new ConflictError(
               "conflict",
-              `the customer key no longer unwraps this account's data (${failureText(err)}); ${pending.keys} data keys protecting ${pending.messages} messages would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
-              { details: { affectedDataKeys: pending.keys, affectedMessages: pending.messages, rewrappedSoFar: rewrapped } },
+              `the customer key no longer unwraps this account's data (${failureText(err)}); ${pending.keys} data keys protecting ${describeMessages(pending)} would become unreadable. Restore access to the key and retry, or DELETE with ?force=true to revert anyway and record the loss`,
+              { details: { affectedDataKeys: pending.keys, affectedMessages: pending.messages, affectedMessagesExact: pending.exact, rewrappedSoFar: rewrapped } },
             );
           }
-          results.push({ id: row.id, messages: row.messages });
+          results.push({ id: row.id, messages: row.messages, exact: row.counted_exactly === 1 });
         }
       }
       const pk = ctx.keyring.current(accountId);
@@ -71,6 +72,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
             markUnreadable(ctx.db, r.id);
             unreadableKeys++;
             unreadableMessages += r.messages;
+            if (!r.exact) messagesExact = false;
           }
         }
       })();
@@ -78,7 +80,7 @@ export async function revertToPlatform(ctx: PlatformContext, byok: ByokService, 
     const now = ctx.clock.now();
     ctx.db.transaction(() => {
       if (unreadableKeys > 0) {
-        appendEvent(ctx.db, accountId, "byok.data-unreadable", now, { dataKeys: unreadableKeys, messages: unreadableMessages, keyRef: describeKey(rec), forced: true });
+        appendEvent(ctx.db, accountId, "byok.data-unreadable", now, { dataKeys: unreadableKeys, messages: unreadableMessages, messagesExact, keyRef: describeKey(rec), forced: true });
       }
       deleteByokRecord(ctx.db, accountId);
       appendEvent(ctx.db, accountId, "byok.reverted", now, { provider: rec.provider, rewrappedDataKeys: rewrapped, unreadableDataKeys: unreadableKeys, forced: force });
