@@ -16,6 +16,7 @@ import { PlatformKeyring } from "./platformKeyring";
 import { accountById, allAccountIds, insertAccount } from "./store/accounts";
 import type { Db } from "./store/db";
 import { appendEvent, listEvents } from "./store/events";
+import { accountsReverting } from "./store/byokConfigs";
 
 /** How to build a Platform. Every field but `dataDir` has a default. */
 export interface PlatformOptions {
@@ -166,12 +167,26 @@ export class Platform {
 
   /** Reverts to platform-managed keys. */
   async revert(accountId: string, force: boolean): Promise<DeleteByokResponse> {
-    return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, force);
+    return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, { by: "request", force });
   }
 
-  /** Periodic work: rotations that are due, activations and fallback rechecks. */
+  /** Resumes every revert a crash interrupted (at start, and on each maintenance tick); failures go to the log. */
+  async resumeReverts(by: "start" | "maintenance"): Promise<void> {
+    for (const accountId of accountsReverting(this.db)) {
+      if (this.byok.reverting.has(accountId)) continue;
+      try {
+        const r = await revertToPlatform(this.ctx, this.byok, this.envelope, accountId, { by });
+        if (r.reverted) this.ctx.log("info", "resumed revert finished", { accountId, by, ...r });
+      } catch (err) {
+        this.ctx.log("warn", "resumed revert did not finish; the account stays reverting unless the key refused without force", { accountId, by, error: (err as Error).message });
+      }
+    }
+  }
+
+  /** Periodic work: rotations that are due, interrupted reverts, activations and fallback rechecks. */
   async tick(): Promise<void> {
     for (const accountId of allAccountIds(this.db)) this.ctx.keyring.current(accountId);
+    await this.resumeReverts("maintenance");
     await this.byok.tick(async (accountId) => {
       // A probe is a real encrypt of nothing: it takes the BYOK path, and recovers or stays in fallback.
       await this.envelope.encrypt(accountId, Buffer.alloc(0));

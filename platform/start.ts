@@ -37,15 +37,16 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     platform.close(); // releases the data dir's lock
     throw err;
   }
-  let running = false;
-  const timer = setInterval(() => {
+  // One maintenance run at a time; the first resumes reverts a crash interrupted, right at start.
+  let running: Promise<void> | undefined;
+  const maintain = (work: () => Promise<void>) => {
     if (running) return;
-    running = true;
-    platform
-      .tick()
+    running = work()
       .catch((err: Error) => platform.ctx.log("error", "maintenance failed", { error: err.message }))
-      .finally(() => (running = false));
-  }, options.maintenanceIntervalMs ?? 60_000);
+      .finally(() => (running = undefined));
+  };
+  maintain(() => platform.resumeReverts("start"));
+  const timer = setInterval(() => maintain(() => platform.tick()), options.maintenanceIntervalMs ?? 60_000);
   timer.unref();
   return {
     url: server.url,
@@ -53,6 +54,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     close: async () => {
       clearInterval(timer);
       await server.close();
+      await running;
       platform.close();
     },
   };

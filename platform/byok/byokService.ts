@@ -140,6 +140,8 @@ export class ByokService {
         fallbackSince: null,
         createdAt: existing?.createdAt ?? now,
         updatedAt: existing && existing.etag === etag ? existing.updatedAt : now,
+        revertingSince: null,
+        revertingForce: false,
       };
       saveByokRecord(this.ctx.db, rec);
       if (existing && existing.fallbackSince !== null) {
@@ -182,8 +184,13 @@ export class ByokService {
     });
   }
 
+  /** True while a revert runs here or is stored as in progress (a crash interrupted it). */
+  isReverting(accountId: string): boolean {
+    return this.reverting.has(accountId) || (this.record(accountId)?.revertingSince ?? null) !== null;
+  }
+
   #refuseWhileReverting(accountId: string): void {
-    if (this.reverting.has(accountId)) throw new ConflictError("conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+    if (this.isReverting(accountId)) throw new ConflictError("conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
   }
 
   /** Runs `write` in a transaction (nested ones become savepoints) and drops the cached record whatever happens. */
@@ -198,9 +205,9 @@ export class ByokService {
 
   /** Decides the key for new content, activating and rechecking on the way. */
   selectForEncrypt(accountId: string): EncryptChoice {
-    if (this.reverting.has(accountId)) return { kind: "platform" };
     const rec = this.record(accountId);
-    if (!rec) return { kind: "platform" };
+    // Once a revert started, new content never goes to the customer key again, across restarts too.
+    if (!rec || this.isReverting(accountId)) return { kind: "platform" };
     const now = this.ctx.clock.now();
     if (now < activationDateMs(rec.activationDate)) return { kind: "platform" };
     this.#activateIfDue(rec, now);

@@ -117,7 +117,7 @@ export class Envelope {
           const dk = await choice.key.generateDataKey();
           // A revert may have finished while KMS answered: a data key stored now would be
           // customer-wrapped after the revert said none are left. Use the platform key instead.
-          if (this.byok.reverting.has(accountId) || !this.byok.record(accountId)) {
+          if (this.byok.isReverting(accountId) || !this.byok.record(accountId)) {
             dk.plaintext.fill(0);
             throw new RevertedMeanwhile();
           }
