@@ -1,6 +1,7 @@
 /** Starts a Platform behind its HTTP server with a maintenance timer; what the CLI, tests and the demo use. */
 import { Platform, type PlatformOptions } from "./platform";
 import { serve } from "./http/server";
+import type { ConnectionLimits } from "./http/connectionLimits";
 
 /** Options of `startPlatform`. */
 export interface StartOptions extends PlatformOptions {
@@ -12,6 +13,8 @@ export interface StartOptions extends PlatformOptions {
   readonly adminToken: string;
   /** Largest request body. @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** Timeouts and the connection cap of the HTTP server. @default DEFAULT_CONNECTION_LIMITS */
+  readonly connections?: Partial<ConnectionLimits>;
   /** How often rotations, activations and fallback rechecks run. @default 60000 */
   readonly maintenanceIntervalMs?: number;
 }
@@ -32,7 +35,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   }
   let server;
   try {
-    server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes });
+    server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes, connections: options.connections });
   } catch (err) {
     platform.close(); // releases the data dir's lock
     throw err;
