@@ -87,13 +87,14 @@ export class Platform {
     this.db = this.#store.db;
     const rootKey = this.#store.rootKey;
     const clock = options.clock ?? systemClock;
+    const log = options.log ?? stderrLogger;
     this.ctx = {
       db: this.db,
       clock,
       settings,
-      log: options.log ?? stderrLogger,
+      log,
       keyring: new PlatformKeyring(this.db, rootKey, clock, settings.rotationPeriodDays),
-      customerKeys: options.customerKeys ?? defaultCustomerKeys(settings),
+      customerKeys: options.customerKeys ?? defaultCustomerKeys(settings, {}, log),
     };
     this.byok = new ByokService(this.ctx);
     this.envelope = new Envelope(this.ctx, this.byok);

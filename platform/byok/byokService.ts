@@ -15,7 +15,7 @@ import type { DataKeyRow } from "../store/dataKeys";
 import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
 import { ValidationTickets } from "./validationTickets";
-import { assertVaultHostAllowed } from "./vaultHostGuard";
+import { assertReferenceAllowed, storedReferenceError } from "./referenceRules";
 
 /** The preconditions a PUT may carry. */
 export interface PutPreconditions {
@@ -72,7 +72,7 @@ export class ByokService {
 
   /** Runs the validation chain with real calls and stores nothing. */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
-    if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
+    assertReferenceAllowed(storedKeyOf(req), this.ctx.settings.allowVaultHosts);
     const now = this.ctx.clock.now();
     const checks = await this.pool.build(accountId, storedKeyOf(req)).validate();
     const validation: Validation = { phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks };
@@ -216,7 +216,25 @@ export class ByokService {
       // In fallback: try the customer key again only when the backoff has passed.
       if (schedule && now < schedule.nextAt) return { kind: "platform" };
     }
+    const broken = this.#storedProblem(rec);
+    if (broken) {
+      // A stored configuration the current rules refuse is a key that does not work: fall back, never fail the request.
+      this.reportFailure(accountId, broken);
+      return { kind: "platform" };
+    }
     return { kind: "byok", record: rec, key: this.pool.for(accountId, rec) };
+  }
+
+  /** Rule checks of stored configurations, once per cached record (encrypts stay cheap). */
+  readonly #storedProblems = new WeakMap<object, CustomerKeyError | null>();
+
+  #storedProblem(config: StoredKey): CustomerKeyError | undefined {
+    let known = this.#storedProblems.get(config);
+    if (known === undefined) {
+      known = storedReferenceError(config, this.ctx.settings.allowVaultHosts) ?? null;
+      this.#storedProblems.set(config, known);
+    }
+    return known ?? undefined;
   }
 
   /** The customer key failed: content falls back to the platform key, and the state says why. */
@@ -255,6 +273,8 @@ export class ByokService {
   keyForRow(accountId: string, row: DataKeyRow): CustomerKey {
     const config = row.wrap_config ? decodeWrapConfig(row.wrap_config) : this.record(accountId);
     if (!config) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
+    const broken = this.#storedProblem(config);
+    if (broken) throw broken;
     return this.pool.for(accountId, config);
   }
 
