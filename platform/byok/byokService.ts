@@ -10,7 +10,7 @@ import { iso } from "../clock";
 import type { PlatformContext } from "../context";
 import { ConflictError, DependencyFailedError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationFailedError } from "../errors";
 import { appendEvent } from "../store/events";
-import { accountsWithByok, decodeStoredKey, getByokRecord, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
+import { accountsWithByok, getByokRecord, readStoredKey, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
 import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
@@ -311,10 +311,10 @@ export class ByokService {
   }
 }
 
-/** A data key's `wrap_config` (see `wrapConfigKey`), decoded and checked. */
+/** A data key's `wrap_config` (see `wrapConfigKey`), decoded as stored; `keyForRow` checks it against the rules. */
 function decodeWrapConfig(text: string): WrapConfig {
   const { provider, reference } = JSON.parse(text) as { provider?: unknown; reference?: unknown };
-  return decodeStoredKey(provider, reference);
+  return readStoredKey(provider, reference);
 }
 
 /** A strong etag over the configuration's content: identical PUTs keep it. */

@@ -25,6 +25,20 @@ export function decodeStoredKey(provider: unknown, reference: unknown): StoredKe
   return storedKeyOf(ByokKeyConfig.parse(provider === "aws" ? { provider, aws: reference } : { provider, azure: reference }));
 }
 
+/**
+ * A stored configuration's key as the store holds it. A stored reference may predate today's
+ * formats, or have been edited in the store: it is kept as stored, so the platform's rule checks
+ * (byok/referenceRules.ts) treat it as a key that does not work (fallback, degraded with the
+ * reason) instead of every request failing.
+ */
+export function readStoredKey(provider: unknown, reference: unknown): StoredKey {
+  try {
+    return decodeStoredKey(provider, reference);
+  } catch {
+    return { provider: provider === "aws" ? "aws" : "azure", reference } as StoredKey;
+  }
+}
+
 /** What a stored configuration holds besides its key. */
 interface ByokRecordFields {
   readonly accountId: string;
@@ -68,7 +82,7 @@ export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined
   const r = db.prepare("SELECT * FROM byok_configs WHERE account_id = ?").get(accountId) as Row | undefined;
   if (!r) return undefined;
   return {
-    ...decodeStoredKey(r.provider, JSON.parse(r.reference)),
+    ...readStoredKey(r.provider, JSON.parse(r.reference)),
     accountId: r.account_id,
     nickname: r.nickname,
     activationDate: r.activation_date,

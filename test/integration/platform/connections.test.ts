@@ -7,6 +7,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROCESS_ADMIN_TOKEN, startPlatformProcess, type PlatformProcess } from "../../support/platformProcess";
+import { waitFor } from "../../support/ports";
 
 /** A raw socket to the platform: what it received, and when the server closed it. */
 interface RawConnection {
@@ -114,8 +115,12 @@ describe("platform process: connections (timeouts and cap)", function () {
       expect(held.map((h) => h.isClosed()), "the held connections stay open (default timeouts)").to.deep.equal([false, false, false]);
       for (const h of held) h.socket.destroy();
       await Promise.all(held.map((h) => h.closed));
-      const res = await fetch(`${capped.url}/v1/accounts`, { method: "POST", headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, "content-type": "application/json" }, body: "{}" });
-      expect(res.status).to.equal(201);
+      // The server counts a connection as closed once it has seen the close: retry until it has.
+      const status = await waitFor(
+        async () => (await fetch(`${capped.url}/v1/accounts`, { method: "POST", headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, "content-type": "application/json" }, body: "{}" })).status,
+        { timeoutMs: BOUND, intervalMs: 100, what: "a connection under the cap" },
+      );
+      expect(status).to.equal(201);
     } finally {
       await capped.stop();
       rmSync(cappedDir, { recursive: true, force: true });

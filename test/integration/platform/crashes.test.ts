@@ -149,7 +149,10 @@ describe("platform process: crashes with BYOK on AWS KMS (moto)", function () {
       const types = events.map((e) => e.type);
       const from = types.indexOf("byok.revert-started");
       expect(types.slice(from).filter((t) => t.startsWith("byok.revert") || t === "byok.reverted")).to.include.members(["byok.revert-started", "byok.revert-progress", "byok.revert-resumed", "byok.reverted"]);
-      expect(events.find((e) => e.type === "byok.revert-resumed")!.data).to.deep.include({ by: "maintenance", force: false, unreadableDataKeys: 0 });
+      const resumed = events.find((e) => e.type === "byok.revert-resumed")!.data;
+      // The resume at start may still be retrying when the key service comes back; either run may finish it.
+      expect(["start", "maintenance"]).to.include(resumed.by);
+      expect(resumed).to.deep.include({ force: false, unreadableDataKeys: 0 });
       const progress = events.filter((e) => e.type === "byok.revert-progress").reduce((n, e) => n + Number(e.data.rewrappedDataKeys), 0);
       expect(progress, "the progress events account for every data key").to.equal(60);
       expect(events.find((e) => e.type === "byok.reverted")!.data).to.deep.include({ rewrappedDataKeys: 60, unreadableDataKeys: 0, forced: false });

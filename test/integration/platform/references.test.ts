@@ -65,7 +65,7 @@ describe("platform process: key references", function () {
       const r = await client.validateByok(accountId, azure("  https://Contoso-BYOK.vault.azure.net  "));
       expect(r.validation.checks[0]).to.deep.equal({
         name: "keyvault:GetKey",
-        ok: false,
+        status: "failed",
         message: "keyvault:GetKey could not reach the vault contoso-byok.vault.azure.net — check the vault URL, the vault's network ACLs (firewall rules) and private endpoints: the vault must accept connections from the platform",
       });
       expect(JSON.stringify(r)).to.not.match(/ECONN|EAI_AGAIN|ENOTFOUND|REQUEST_SEND_ERROR/);
