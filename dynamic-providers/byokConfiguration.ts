@@ -92,7 +92,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
   declare readonly adoptExisting: pulumi.Output<boolean>;
   /** Whether delete reverts even when data keys can no longer be re-wrapped (they become unreadable). */
   declare readonly forceRevertOnDelete: pulumi.Output<boolean>;
-  /** `pending-activation`, `active`, `degraded` (the key fails; content falls back) or `invalid`. */
+  /** `pending-activation`, `active`, `degraded` (the key fails; content falls back), `invalid`, or `reverting` (a DELETE is re-wrapping data keys). */
   declare readonly status: pulumi.Output<ByokStatus>;
   /** Which key protects new content now: `byok`, `platform` (before activation) or `platform-fallback`. */
   declare readonly effectiveKeySource: pulumi.Output<EffectiveKeySource>;

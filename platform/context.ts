@@ -38,6 +38,12 @@ export interface PlatformSettings {
   readonly inspectTrustPolicy: boolean;
   /** Data keys re-wrapped per transaction on revert. */
   readonly rewrapBatchSize: number;
+  /**
+   * Messages reserved at once in the store's count of a customer-wrapped data key, before the
+   * ciphertexts are returned: one synchronous write per block, and after a crash a revert report
+   * overcounts by less than a block per data key that was in use.
+   */
+  readonly messageCountBlock: number;
 }
 
 /** The shared context. */

@@ -10,19 +10,22 @@ import { effectiveSource, fallbackOf, toWire } from "./byok/status";
 import { systemClock, type Clock } from "./clock";
 import { Envelope } from "./content/envelope";
 import type { CustomerKeyFactory, Logger, PlatformContext, PlatformSettings } from "./context";
-import { loadRootKey, verifyRootKey } from "./crypto/rootKey";
+import { openDataDir, type OpenDataDir } from "./dataDir";
 import { NotFoundError } from "./errors";
 import { PlatformKeyring } from "./platformKeyring";
 import { accountById, allAccountIds, insertAccount } from "./store/accounts";
-import { openDatabase, type Db } from "./store/db";
+import type { Db } from "./store/db";
 import { appendEvent, listEvents } from "./store/events";
+import { accountsReverting } from "./store/byokConfigs";
 
 /** How to build a Platform. Every field but `dataDir` has a default. */
 export interface PlatformOptions {
   /** Directory of the SQLite store and the generated root key. */
   readonly dataDir: string;
-  /** Base64 root key; default `<dataDir>/root.key`, generated with mode 0600. */
+  /** Base64 root key; default `<dataDir>/root.key`, generated with mode 0600 for a new platform. */
   readonly rootKey?: string;
+  /** Start a new, empty platform under an existing root key (`--init`); refused over an existing database. @default false */
+  readonly init?: boolean;
   /** The clock; tests inject a ManualClock. @default the wall clock */
   readonly clock?: Clock;
   /** Settings; see PlatformSettings. */
@@ -48,7 +51,8 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): PlatformS
     allowVaultHosts: [],
     inspectTrustPolicy: env.EKM_INSPECT_TRUST_POLICY === "1" || env.EKM_INSPECT_TRUST_POLICY === "true",
     recheck: { baseMs: 1_000, maxMs: 60_000 },
-    rewrapBatchSize: 100,
+    rewrapBatchSize: envInt(env, "EKM_REWRAP_BATCH_SIZE", 100),
+    messageCountBlock: envInt(env, "EKM_MESSAGE_COUNT_BLOCK", 1024),
   };
 }
 
@@ -75,19 +79,22 @@ export class Platform {
   readonly byok: ByokService;
   readonly envelope: Envelope;
 
+  readonly #store: OpenDataDir;
+
   constructor(options: PlatformOptions) {
-    this.db = openDatabase(options.dataDir);
-    const clock = options.clock ?? systemClock;
     const settings = { ...defaultSettings(), ...options.settings };
-    const rootKey = loadRootKey(options.dataDir, options.rootKey);
-    verifyRootKey(this.db, rootKey);
+    this.#store = openDataDir(options.dataDir, { rootKey: options.rootKey, init: options.init });
+    this.db = this.#store.db;
+    const rootKey = this.#store.rootKey;
+    const clock = options.clock ?? systemClock;
+    const log = options.log ?? stderrLogger;
     this.ctx = {
       db: this.db,
       clock,
       settings,
-      log: options.log ?? stderrLogger,
+      log,
       keyring: new PlatformKeyring(this.db, rootKey, clock, settings.rotationPeriodDays),
-      customerKeys: options.customerKeys ?? defaultCustomerKeys(settings),
+      customerKeys: options.customerKeys ?? defaultCustomerKeys(settings, {}, log),
     };
     this.byok = new ByokService(this.ctx);
     this.envelope = new Envelope(this.ctx, this.byok);
@@ -161,22 +168,35 @@ export class Platform {
 
   /** Reverts to platform-managed keys. */
   async revert(accountId: string, force: boolean): Promise<DeleteByokResponse> {
-    return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, force);
+    return revertToPlatform(this.ctx, this.byok, this.envelope, accountId, { by: "request", force });
   }
 
-  /** Periodic work: rotations that are due, activations, fallback rechecks, counter flushes. */
+  /** Resumes every revert a crash interrupted (at start, and on each maintenance tick); failures go to the log. */
+  async resumeReverts(by: "start" | "maintenance"): Promise<void> {
+    for (const accountId of accountsReverting(this.db)) {
+      if (this.byok.reverting.has(accountId)) continue;
+      try {
+        const r = await revertToPlatform(this.ctx, this.byok, this.envelope, accountId, { by });
+        if (r.reverted) this.ctx.log("info", "resumed revert finished", { accountId, by, ...r });
+      } catch (err) {
+        this.ctx.log("warn", "resumed revert did not finish; the account stays reverting unless the key refused without force", { accountId, by, error: (err as Error).message });
+      }
+    }
+  }
+
+  /** Periodic work: rotations that are due, interrupted reverts, activations and fallback rechecks. */
   async tick(): Promise<void> {
     for (const accountId of allAccountIds(this.db)) this.ctx.keyring.current(accountId);
+    await this.resumeReverts("maintenance");
     await this.byok.tick(async (accountId) => {
       // A probe is a real encrypt of nothing: it takes the BYOK path, and recovers or stays in fallback.
       await this.envelope.encrypt(accountId, Buffer.alloc(0));
     });
-    this.envelope.flushCounters();
   }
 
   /** Flushes counters and closes the store. */
   close(): void {
     this.envelope.flushCounters();
-    this.db.close();
+    this.#store.close();
   }
 }

@@ -1,6 +1,7 @@
 /** Starts a Platform behind its HTTP server with a maintenance timer; what the CLI, tests and the demo use. */
 import { Platform, type PlatformOptions } from "./platform";
 import { serve } from "./http/server";
+import type { ConnectionLimits } from "./http/connectionLimits";
 
 /** Options of `startPlatform`. */
 export interface StartOptions extends PlatformOptions {
@@ -12,6 +13,8 @@ export interface StartOptions extends PlatformOptions {
   readonly adminToken: string;
   /** Largest request body. @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** Timeouts and the connection cap of the HTTP server. @default DEFAULT_CONNECTION_LIMITS */
+  readonly connections?: Partial<ConnectionLimits>;
   /** How often rotations, activations and fallback rechecks run. @default 60000 */
   readonly maintenanceIntervalMs?: number;
 }
@@ -30,16 +33,23 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   if (allowVaultHosts.length > 0) {
     platform.ctx.log("warn", `!!! --allow-vault-host is ON: the platform will call ${allowVaultHosts.join(", ")} besides Key Vault hosts. Use this only for local tests.`);
   }
-  const server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes });
-  let running = false;
-  const timer = setInterval(() => {
+  let server;
+  try {
+    server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes, connections: options.connections });
+  } catch (err) {
+    platform.close(); // releases the data dir's lock
+    throw err;
+  }
+  // One maintenance run at a time; the first resumes reverts a crash interrupted, right at start.
+  let running: Promise<void> | undefined;
+  const maintain = (work: () => Promise<void>) => {
     if (running) return;
-    running = true;
-    platform
-      .tick()
+    running = work()
       .catch((err: Error) => platform.ctx.log("error", "maintenance failed", { error: err.message }))
-      .finally(() => (running = false));
-  }, options.maintenanceIntervalMs ?? 60_000);
+      .finally(() => (running = undefined));
+  };
+  maintain(() => platform.resumeReverts("start"));
+  const timer = setInterval(() => maintain(() => platform.tick()), options.maintenanceIntervalMs ?? 60_000);
   timer.unref();
   return {
     url: server.url,
@@ -47,6 +57,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     close: async () => {
       clearInterval(timer);
       await server.close();
+      await running;
       platform.close();
     },
   };

@@ -56,9 +56,10 @@ export interface Fallback {
  * The configuration's lifecycle status:
  * `pending-activation` before the activation date, `active` when the key is in use,
  * `degraded` when the key stopped working and content falls back to the platform key,
- * `invalid` when the last validation failed.
+ * `invalid` when the last validation failed, `reverting` while a revert to platform-managed keys
+ * (DELETE) re-wraps data keys: it survives a restart and the platform resumes it.
  */
-export type ByokStatus = "pending-activation" | "active" | "degraded" | "invalid";
+export type ByokStatus = "pending-activation" | "active" | "degraded" | "invalid" | "reverting";
 
 /** Which key really protects new content right now. */
 export type EffectiveKeySource = "platform" | "byok" | "platform-fallback";

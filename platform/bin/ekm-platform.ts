@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * ekm-platform --port <p> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN]
+ * ekm-platform --port <p> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN]
  *              [--azure-client-id ID] [--allow-vault-host HOST]... [--max-body-bytes N]
+ *              [--headers-timeout-ms N] [--request-timeout-ms N] [--keep-alive-timeout-ms N] [--max-connections N]
  *
  * The admin token comes from EKM_ADMIN_TOKEN; the Azure app's client secret from
  * EKM_AZURE_CLIENT_SECRET (never logged or returned). Prints "ekm-platform listening on <url>" once
@@ -9,9 +10,10 @@
  */
 import { parseArgs } from "node:util";
 import { startPlatform } from "../start";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "../http/connectionLimits";
 
 const USAGE = [
-  "usage: ekm-platform --port <port|0> --data-dir <dir> [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N]",
+  "usage: ekm-platform --port <port|0> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N] [--headers-timeout-ms N] [--request-timeout-ms N] [--keep-alive-timeout-ms N] [--max-connections N]",
   "env: EKM_ADMIN_TOKEN (required), EKM_ROOT_KEY, EKM_AZURE_CLIENT_SECRET, EKM_BYOK_CACHE_MAX_AGE_MS, EKM_INSPECT_TRUST_POLICY",
 ].join("\n");
 
@@ -22,12 +24,17 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string" },
         "data-dir": { type: "string" },
+        init: { type: "boolean", default: false },
         host: { type: "string", default: "127.0.0.1" },
         "aws-principal-arn": { type: "string" },
         "azure-client-id": { type: "string" },
         "allow-vault-host": { type: "string", multiple: true, default: [] },
         "max-body-bytes": { type: "string" },
         "maintenance-interval-ms": { type: "string" },
+        "headers-timeout-ms": { type: "string" },
+        "request-timeout-ms": { type: "string" },
+        "keep-alive-timeout-ms": { type: "string" },
+        "max-connections": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -51,9 +58,19 @@ async function main(): Promise<void> {
     fail(`--maintenance-interval-ms must be a whole number ≥ 1000, received ${JSON.stringify(values["maintenance-interval-ms"])}: omit it for the default 60000`);
   }
 
+  const D = DEFAULT_CONNECTION_LIMITS;
+  const connections: ConnectionLimits = {
+    headersTimeoutMs: intFlag(values, "headers-timeout-ms", 100, D.headersTimeoutMs),
+    requestTimeoutMs: intFlag(values, "request-timeout-ms", 100, D.requestTimeoutMs),
+    keepAliveTimeoutMs: intFlag(values, "keep-alive-timeout-ms", 100, D.keepAliveTimeoutMs),
+    maxConnections: intFlag(values, "max-connections", 1, D.maxConnections),
+  };
+
   const running = await startPlatform({
+    connections,
     dataDir: values["data-dir"],
     rootKey: process.env.EKM_ROOT_KEY,
+    init: values.init,
     port,
     host: values.host,
     adminToken,
@@ -71,6 +88,15 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** A whole-number flag ≥ `min`, or its default; a bad value exits naming the flag and the default. */
+function intFlag(values: Record<string, unknown>, name: string, min: number, dflt: number): number {
+  const raw = values[name];
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) fail(`--${name} must be a whole number ≥ ${min}, received ${JSON.stringify(raw)}: omit it for the default ${dflt}`);
+  return n;
 }
 
 function fail(message: string): never {

@@ -10,12 +10,12 @@ import { iso } from "../clock";
 import type { PlatformContext } from "../context";
 import { ConflictError, DependencyFailedError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationFailedError } from "../errors";
 import { appendEvent } from "../store/events";
-import { accountsWithByok, decodeStoredKey, getByokRecord, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
+import { accountsWithByok, getByokRecord, readStoredKey, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
 import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
 import { ValidationTickets } from "./validationTickets";
-import { assertVaultHostAllowed } from "./vaultHostGuard";
+import { assertReferenceAllowed, storedReferenceError } from "./referenceRules";
 
 /** The preconditions a PUT may carry. */
 export interface PutPreconditions {
@@ -72,7 +72,7 @@ export class ByokService {
 
   /** Runs the validation chain with real calls and stores nothing. */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
-    if (req.provider === "azure") assertVaultHostAllowed(req.azure.vaultUrl, this.ctx.settings.allowVaultHosts);
+    assertReferenceAllowed(storedKeyOf(req), this.ctx.settings.allowVaultHosts);
     const now = this.ctx.clock.now();
     const checks = await this.pool.build(accountId, storedKeyOf(req)).validate();
     const validation: Validation = { phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks };
@@ -140,6 +140,8 @@ export class ByokService {
         fallbackSince: null,
         createdAt: existing?.createdAt ?? now,
         updatedAt: existing && existing.etag === etag ? existing.updatedAt : now,
+        revertingSince: null,
+        revertingForce: false,
       };
       saveByokRecord(this.ctx.db, rec);
       if (existing && existing.fallbackSince !== null) {
@@ -182,8 +184,13 @@ export class ByokService {
     });
   }
 
+  /** True while a revert runs here or is stored as in progress (a crash interrupted it). */
+  isReverting(accountId: string): boolean {
+    return this.reverting.has(accountId) || (this.record(accountId)?.revertingSince ?? null) !== null;
+  }
+
   #refuseWhileReverting(accountId: string): void {
-    if (this.reverting.has(accountId)) throw new ConflictError("conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
+    if (this.isReverting(accountId)) throw new ConflictError("conflict", "a revert to platform-managed keys is running for this account: retry when DELETE .../byok has finished");
   }
 
   /** Runs `write` in a transaction (nested ones become savepoints) and drops the cached record whatever happens. */
@@ -198,9 +205,9 @@ export class ByokService {
 
   /** Decides the key for new content, activating and rechecking on the way. */
   selectForEncrypt(accountId: string): EncryptChoice {
-    if (this.reverting.has(accountId)) return { kind: "platform" };
     const rec = this.record(accountId);
-    if (!rec) return { kind: "platform" };
+    // Once a revert started, new content never goes to the customer key again, across restarts too.
+    if (!rec || this.isReverting(accountId)) return { kind: "platform" };
     const now = this.ctx.clock.now();
     if (now < activationDateMs(rec.activationDate)) return { kind: "platform" };
     this.#activateIfDue(rec, now);
@@ -209,7 +216,25 @@ export class ByokService {
       // In fallback: try the customer key again only when the backoff has passed.
       if (schedule && now < schedule.nextAt) return { kind: "platform" };
     }
+    const broken = this.#storedProblem(rec);
+    if (broken) {
+      // A stored configuration the current rules refuse is a key that does not work: fall back, never fail the request.
+      this.reportFailure(accountId, broken);
+      return { kind: "platform" };
+    }
     return { kind: "byok", record: rec, key: this.pool.for(accountId, rec) };
+  }
+
+  /** Rule checks of stored configurations, once per cached record (encrypts stay cheap). */
+  readonly #storedProblems = new WeakMap<object, CustomerKeyError | null>();
+
+  #storedProblem(config: StoredKey): CustomerKeyError | undefined {
+    let known = this.#storedProblems.get(config);
+    if (known === undefined) {
+      known = storedReferenceError(config, this.ctx.settings.allowVaultHosts) ?? null;
+      this.#storedProblems.set(config, known);
+    }
+    return known ?? undefined;
   }
 
   /** The customer key failed: content falls back to the platform key, and the state says why. */
@@ -248,6 +273,8 @@ export class ByokService {
   keyForRow(accountId: string, row: DataKeyRow): CustomerKey {
     const config = row.wrap_config ? decodeWrapConfig(row.wrap_config) : this.record(accountId);
     if (!config) throw new CustomerKeyError("not-found", "unwrap", "the account no longer has a BYOK configuration for this data key");
+    const broken = this.#storedProblem(config);
+    if (broken) throw broken;
     return this.pool.for(accountId, config);
   }
 
@@ -284,10 +311,10 @@ export class ByokService {
   }
 }
 
-/** A data key's `wrap_config` (see `wrapConfigKey`), decoded and checked. */
+/** A data key's `wrap_config` (see `wrapConfigKey`), decoded as stored; `keyForRow` checks it against the rules. */
 function decodeWrapConfig(text: string): WrapConfig {
   const { provider, reference } = JSON.parse(text) as { provider?: unknown; reference?: unknown };
-  return decodeStoredKey(provider, reference);
+  return readStoredKey(provider, reference);
 }
 
 /** A strong etag over the configuration's content: identical PUTs keep it. */

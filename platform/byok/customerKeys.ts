@@ -8,7 +8,7 @@ import { skippedMessage } from "../customer-keys/chain";
 import { CustomerKeyError, type CustomerKey } from "../customer-keys/types";
 import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract";
 import { isKeyVaultHost } from "../../sdk/schemas";
-import type { CustomerKeyFactory, PlatformSettings } from "../context";
+import type { CustomerKeyFactory, Logger, PlatformSettings } from "../context";
 import { ValidationFailedError } from "../errors";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
 
@@ -18,8 +18,8 @@ export interface CustomerKeyOverrides {
   readonly azure?: Partial<Pick<AzureCustomerKeyOptions, "credential" | "httpClient" | "onCall" | "timeoutMs">>;
 }
 
-/** Builds the factory the platform uses by default. */
-export function defaultCustomerKeys(settings: PlatformSettings, overrides: CustomerKeyOverrides = {}): CustomerKeyFactory {
+/** Builds the factory the platform uses by default; `log` gets what only the operator may see (network error codes). */
+export function defaultCustomerKeys(settings: PlatformSettings, overrides: CustomerKeyOverrides = {}, log?: Logger): CustomerKeyFactory {
   return (accountId, record, trust) => {
     if (record.provider === "aws") {
       // Required lazily so the platform starts without loading the AWS SDK until BYOK is used.
@@ -57,6 +57,7 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
       // Only a host outside the Key Vault DNS suffixes, which the guard above allowed explicitly (a
       // test vault), skips the check that the vault's challenge names a resource it is under.
       disableChallengeResourceVerification: !isKeyVaultHost(new URL(ref.vaultUrl).hostname),
+      onOperatorDetail: (detail) => log?.("warn", "could not reach a customer's vault", { accountId, detail }),
       ...overrides.azure,
     });
   };

@@ -5,6 +5,7 @@ import { keyConfigOfStored, type ByokRecord } from "../store/byokConfigs";
 
 /** The status of a configuration at `now`. */
 export function byokStatus(rec: ByokRecord, now: number): ByokStatus {
+  if (rec.revertingSince !== null) return "reverting";
   if (now < activationDateMs(rec.activationDate)) return "pending-activation";
   if (rec.fallbackSince !== null) return "degraded";
   if (!rec.validation.ok) return "invalid";
@@ -22,7 +23,9 @@ export function effectiveSource(rec: ByokRecord | undefined, now: number): Effec
 
 /** Why a configured account's new content uses the platform key, or null when it uses BYOK. */
 export function fallbackOf(rec: ByokRecord, now: number, reverting: boolean): Fallback | null {
-  if (reverting) return { reason: "reverting to platform-managed keys: customer-wrapped data keys are being re-wrapped under the platform key", since: iso(now) };
+  if (reverting || rec.revertingSince !== null) {
+    return { reason: "reverting to platform-managed keys: customer-wrapped data keys are being re-wrapped under the platform key", since: iso(rec.revertingSince ?? now) };
+  }
   if (now < activationDateMs(rec.activationDate)) {
     return { reason: pendingActivationReason(rec.activationDate), since: iso(rec.updatedAt) };
   }

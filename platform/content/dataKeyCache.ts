@@ -22,8 +22,8 @@ export interface CachedKey<M> {
   readonly key: Buffer;
   readonly createdAt: number;
   uses: number;
-  /** Uses not yet written to the store. */
-  unflushed: number;
+  /** Uses the store already counts for this key (reserved ahead, so a crash never undercounts). */
+  reserved: number;
   readonly meta: M;
 }
 
@@ -52,9 +52,9 @@ export class DataKeyCache<M> {
   }
 
   /** Stores an entry, evicting the least recently used beyond `maxEntries`. */
-  set(slot: string, entry: Omit<CachedKey<M>, "uses" | "unflushed">): CachedKey<M> {
+  set(slot: string, entry: Omit<CachedKey<M>, "uses" | "reserved"> & { reserved?: number }): CachedKey<M> {
     this.delete(slot);
-    const e: CachedKey<M> = { ...entry, uses: 0, unflushed: 0 };
+    const e: CachedKey<M> = { ...entry, uses: 0, reserved: entry.reserved ?? 0 };
     this.#entries.set(slot, e);
     while (this.#entries.size > this.bounds.maxEntries) {
       const oldest = this.#entries.keys().next().value as string;

@@ -12,7 +12,7 @@ import type { PlatformContext } from "../context";
 import { KEY_BYTES, open, sealWithPrefix } from "../crypto/aead";
 import { contentAad, encodeHeader, parseCiphertext } from "../crypto/ciphertextFormat";
 import { DependencyFailedError, InvalidContentError } from "../errors";
-import { addMessages, dataKeyById, insertDataKey } from "../store/dataKeys";
+import { dataKeyById, insertDataKey, reserveMessages, settleMessages } from "../store/dataKeys";
 import { DataKeyCache, type CachedKey } from "./dataKeyCache";
 import { unwrapUnderPlatform, wrapUnderPlatform } from "./platformWrap";
 
@@ -44,18 +44,23 @@ export class Envelope {
   ) {
     const now = () => ctx.clock.now();
     // Platform and BYOK data keys have separate bounds: the BYOK max age is also how long a revoked key keeps working.
-    this.encryptCache = new DataKeyCache<KeyMeta>(ctx.settings.platformCache, now, (e) => this.#flush(e));
+    this.encryptCache = new DataKeyCache<KeyMeta>(ctx.settings.platformCache, now, (e) => this.#settle(e));
     this.decryptCache = new DataKeyCache<KeyMeta>(ctx.settings.byokCache, now);
-    this.#byokEncryptCache = new DataKeyCache<KeyMeta>(ctx.settings.byokCache, now, (e) => this.#flush(e));
+    this.#byokEncryptCache = new DataKeyCache<KeyMeta>(ctx.settings.byokCache, now, (e) => this.#settle(e));
   }
 
   /** Encrypts `plaintext` for `accountId` with the effective key. */
   async encrypt(accountId: string, plaintext: Buffer): Promise<{ ciphertext: Buffer; keySource: KeySource; keyVersion: string }> {
     const entry = await this.#dataKeyForEncrypt(accountId);
+    // A customer-wrapped key's count is durable before its ciphertext is returned: a crash may
+    // overcount by part of a block, never undercount what a revert would report as lost.
+    if (entry.meta.source !== "platform" && entry.uses >= entry.reserved) {
+      entry.reserved = this.#reservation(entry.uses);
+      reserveMessages(this.ctx.db, entry.id, entry.reserved);
+    }
     const header = encodeHeader(entry.id);
     const ciphertext = sealWithPrefix(entry.key, plaintext, contentAad(header, accountId), header);
     entry.uses++;
-    entry.unflushed++;
     return { ciphertext, keySource: entry.meta.source, keyVersion: entry.meta.keyVersion };
   }
 
@@ -84,17 +89,21 @@ export class Envelope {
     this.decryptCache.deletePrefix(prefix);
   }
 
-  /** Writes message counters to the store (also done on eviction). */
+  /** Writes the exact message counts of every cached key (on shutdown; eviction does it per key). */
   flushCounters(): void {
-    for (const e of this.encryptCache.entries()) this.#flush(e);
-    for (const e of this.#byokEncryptCache.entries()) this.#flush(e);
+    for (const e of this.encryptCache.entries()) this.#settle(e);
+    for (const e of this.#byokEncryptCache.entries()) this.#settle(e);
   }
 
-  #flush(e: CachedKey<KeyMeta>): void {
-    if (e.unflushed > 0) {
-      addMessages(this.ctx.db, e.id, e.unflushed);
-      e.unflushed = 0;
-    }
+  /** The count to reserve for a customer-wrapped key used `uses` times: one more block, never past the key's message bound. */
+  #reservation(uses: number): number {
+    return Math.min(uses + this.ctx.settings.messageCountBlock, this.ctx.settings.byokCache.maxMessages);
+  }
+
+  /** The key leaves the cache: its count becomes exact. A use after this reserves again (an upper bound). */
+  #settle(e: CachedKey<KeyMeta>): void {
+    settleMessages(this.ctx.db, e.id, e.uses);
+    e.reserved = e.uses;
   }
 
   async #dataKeyForEncrypt(accountId: string): Promise<CachedKey<KeyMeta>> {
@@ -108,7 +117,7 @@ export class Envelope {
           const dk = await choice.key.generateDataKey();
           // A revert may have finished while KMS answered: a data key stored now would be
           // customer-wrapped after the revert said none are left. Use the platform key instead.
-          if (this.byok.reverting.has(accountId) || !this.byok.record(accountId)) {
+          if (this.byok.isReverting(accountId) || !this.byok.record(accountId)) {
             dk.plaintext.fill(0);
             throw new RevertedMeanwhile();
           }
@@ -122,9 +131,10 @@ export class Envelope {
             wrapped_key: dk.wrapped,
             created_at: this.ctx.clock.now(),
             wrap_config: wrapConfigKey(choice.record),
+            reservedMessages: this.#reservation(0),
           });
           this.byok.reportHealthy(accountId);
-          return this.#byokEncryptCache.set(slot, { id, key: dk.plaintext, createdAt: this.ctx.clock.now(), meta: { accountId, source: choice.key.source, keyVersion: dk.keyVersion } });
+          return this.#byokEncryptCache.set(slot, { id, key: dk.plaintext, createdAt: this.ctx.clock.now(), reserved: this.#reservation(0), meta: { accountId, source: choice.key.source, keyVersion: dk.keyVersion } });
         });
       } catch (err) {
         if (err instanceof RevertedMeanwhile) {

@@ -25,6 +25,13 @@ export function requireAdmin(caller: Caller): void {
   if (caller.kind !== "admin") throw new HttpError(403, "forbidden", "this operation needs the platform admin token (EKM_ADMIN_TOKEN)");
 }
 
+/** Refuses the admin token for content: it operates the platform, it does not read or write what accounts encrypt. */
+export function requireOwnToken(caller: Caller): void {
+  if (caller.kind === "admin") {
+    throw new HttpError(403, "forbidden", "the admin token operates the platform (accounts, key management, maintenance) but cannot encrypt or decrypt an account's content: use the account's own token");
+  }
+}
+
 /**
  * Requires access to `accountId`. Another account's id answers 404, exactly like an unknown
  * account, so a token cannot even learn which accounts exist.

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { parseWith } from "../../sdk/schemas";
 import { HttpError } from "./httpError";
+import { JSON_LIMITS, clip, jsonShape } from "./jsonLimits";
 
 /** Reads the body, refusing more than `limit` bytes with a 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -23,17 +24,27 @@ export function parseBody<S extends z.ZodType>(raw: Buffer, contentType: string 
   if (raw.length > 0 && !/^application\/json\b/i.test(contentType ?? "")) {
     throw new HttpError(415, "unsupported_media_type", `Content-Type must be application/json, received ${JSON.stringify(contentType ?? "")}`);
   }
+  const text = raw.toString("utf8");
+  const shape = jsonShape(text);
+  if (shape.depth > JSON_LIMITS.maxDepth) {
+    throw new HttpError(400, "validation_failed", `the body nests arrays or objects deeper than ${JSON_LIMITS.maxDepth} levels: send the request's JSON object as the API documents it`);
+  }
+  if (shape.values > JSON_LIMITS.maxValues) {
+    throw new HttpError(400, "validation_failed", `the body has more than ${JSON_LIMITS.maxValues} values (fields and array elements): send only the fields the API documents`);
+  }
   let json: unknown;
   try {
-    json = raw.length === 0 ? undefined : JSON.parse(raw.toString("utf8"));
+    json = raw.length === 0 ? undefined : JSON.parse(text);
   } catch (err) {
-    throw new HttpError(400, "invalid_json", `the body is not valid JSON (${(err as Error).message}): send a JSON object`);
+    throw new HttpError(400, "invalid_json", `the body is not valid JSON (${clip((err as Error).message)}): send a JSON object`);
   }
   const parsed = parseWith(schema, json);
   if (!parsed.ok) {
     const first = parsed.issues[0];
-    const message = parsed.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ");
-    throw new HttpError(400, "validation_failed", message, first.field ? { field: first.field } : {});
+    const shown = parsed.issues.slice(0, JSON_LIMITS.maxIssues).map((i) => clip(i.field ? `${i.field}: ${i.message}` : i.message, JSON_LIMITS.maxIssueChars));
+    const rest = parsed.issues.length - shown.length;
+    const message = shown.join("; ") + (rest > 0 ? `; and ${rest} more problems` : "");
+    throw new HttpError(400, "validation_failed", message, first.field ? { field: clip(first.field) } : {});
   }
   return parsed.value;
 }

@@ -8,6 +8,9 @@ import type { OperationId, RequestOf, ResponseOf, SuccessStatusOf } from "../../
 import { VALIDATION_ID_HEADER } from "../../sdk/api";
 import type { Platform } from "../platform";
 import type { Caller } from "./auth";
+import { largestPlaintext } from "../content/limits";
+import { normalizedByokRequest } from "../byok/normalize";
+import { HttpError } from "./httpError";
 
 /** A parameter's parsed value: a number, a boolean, a string, or undefined when absent. */
 export type ParamValue = number | boolean | string | undefined;
@@ -22,6 +25,8 @@ export interface HandlerInput<K extends OperationId> {
   readonly body: RequestOf<K>;
   /** Query parameters and headers of the route table, by name, parsed (defaults filled in). */
   readonly params: Readonly<Record<string, ParamValue>>;
+  /** The server's body limit, in bytes. */
+  readonly maxBodyBytes: number;
 }
 
 /** What a handler answers: one of the operation's success statuses. */
@@ -51,21 +56,32 @@ export const HANDLERS: Handlers = {
     return { status: 200, body: config, headers: { etag: config.etag } };
   },
   putByok: async (i) => {
-    const { config, created } = await i.platform.register(i.accountId, i.body, {
+    const { config, created } = await i.platform.register(i.accountId, normalizedByokRequest(i.body), {
       ifMatch: str(i.params["if-match"]),
       ifNoneMatch: str(i.params["if-none-match"]),
       validationId: str(i.params[VALIDATION_ID_HEADER]),
     });
     return { status: created ? 201 : 200, body: config, headers: { etag: config.etag } };
   },
-  validateByok: async (i) => ({ status: 200, body: await i.platform.byok.dryRun(i.accountId, i.body) }),
+  validateByok: async (i) => ({ status: 200, body: await i.platform.byok.dryRun(i.accountId, normalizedByokRequest(i.body)) }),
   patchByok: (i) => {
     const config = i.platform.change(i.accountId, i.body, str(i.params["if-match"]));
     return { status: 200, body: config, headers: { etag: config.etag } };
   },
   deleteByok: async (i) => ({ status: 200, body: await i.platform.revert(i.accountId, i.params.force === true) }),
   encryptContent: async (i) => {
-    const r = await i.platform.envelope.encrypt(i.accountId, Buffer.from(i.body.plaintext, "base64"));
+    const plaintext = Buffer.from(i.body.plaintext, "base64");
+    const largest = largestPlaintext(i.maxBodyBytes);
+    if (plaintext.length > largest) {
+      // Encrypting it would make a ciphertext that content:decrypt refuses under the same limit.
+      throw new HttpError(
+        413,
+        "payload_too_large",
+        `plaintext is ${plaintext.length} bytes, over the largest this platform encrypts, ${largest} bytes (its ciphertext must fit a content:decrypt body under the ${i.maxBodyBytes}-byte limit): send less content per call`,
+        { field: "plaintext" },
+      );
+    }
+    const r = await i.platform.envelope.encrypt(i.accountId, plaintext);
     return { status: 200, body: { ciphertext: r.ciphertext.toString("base64"), keySource: r.keySource, keyVersion: r.keyVersion } };
   },
   decryptContent: async (i) => {

@@ -10,8 +10,13 @@ import { DomainError } from "../errors";
 import { toHttpError } from "./errorMapping";
 import { HttpError } from "./httpError";
 import type { Platform } from "../platform";
-import { authenticate, requireAccount, requireAdmin } from "./auth";
+import { authenticate, requireAccount, requireAdmin, requireOwnToken } from "./auth";
 import { parseBody, readBody } from "./body";
+import { clip } from "./jsonLimits";
+import { DEFAULT_CONNECTION_LIMITS, applyLimits, serverOptions, type ConnectionLimits } from "./connectionLimits";
+
+/** Account ids longer than this are echoed cut (real ones are `acct-` and 16 hex digits). */
+const MAX_ACCOUNT_ID_ECHO = 64;
 import { HANDLERS, type HandlerInput, type HandlerOutput, type ParamValue } from "./routes";
 
 /** How to serve. */
@@ -24,6 +29,8 @@ export interface ServeOptions {
   readonly adminToken: string;
   /** Largest request body, in bytes. @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** Timeouts and the connection cap. @default DEFAULT_CONNECTION_LIMITS */
+  readonly connections?: Partial<ConnectionLimits>;
 }
 
 /** A running server. */
@@ -39,13 +46,11 @@ export async function serve(platform: Platform, options: ServeOptions): Promise<
     throw new Error("EKM_ADMIN_TOKEN must be set to a secret of at least 16 characters: generate one with \"openssl rand -hex 24\"");
   }
   const limit = options.maxBodyBytes ?? 1024 * 1024;
-  const server = createServer((req, res) => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+  const server = createServer(serverOptions(limits), (req, res) => {
     void handle(platform, options.adminToken, limit, req, res);
   });
-  // Keep idle connections longer than clients do (undici closes after 4 s), so a client never
-  // reuses a socket the server is closing at that moment: that race resets non-retryable POSTs.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  applyLimits(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
@@ -75,9 +80,12 @@ async function handle(platform: Platform, adminToken: string, limit: number, req
     const match = { id: found.id, accountId: found.accountId === undefined ? "" : decodePathSegment(found.accountId) };
     const spec: RouteSpec = API_ROUTES[match.id];
     const caller = authenticate(platform.db, req, adminToken);
+    // No account id is this long: answer as for any unknown account, without echoing all of it.
+    if (match.accountId.length > MAX_ACCOUNT_ID_ECHO) throw new HttpError(404, "not_found", `account ${clip(match.accountId, MAX_ACCOUNT_ID_ECHO)} not found`);
     const raw = await readBody(req, limit);
     if (spec.auth === "admin") requireAdmin(caller);
     else {
+      if (spec.auth === "content") requireOwnToken(caller);
       requireAccount(caller, match.accountId);
       platform.requireAccount(match.accountId);
     }
@@ -87,6 +95,7 @@ async function handle(platform: Platform, adminToken: string, limit: number, req
       accountId: match.accountId,
       body: (spec.request ? parseBody(raw, req.headers["content-type"], spec.request) : undefined) as never,
       params: Object.fromEntries((spec.params ?? []).map((p) => [p.name, paramOf(p, url.searchParams, req.headers)])),
+      maxBodyBytes: limit,
     };
     const out = (await (HANDLERS[match.id] as (i: HandlerInput<OperationId>) => HandlerOutput<OperationId> | Promise<HandlerOutput<OperationId>>)(input)) as { status: number; body: unknown; headers?: Record<string, string> };
     if (!(out.status in spec.success)) throw new Error(`handler ${match.id} answered ${out.status}, which the route table does not list`);
@@ -124,9 +133,9 @@ function findRoute(method: string, path: string): { id: OperationId; accountId?:
   if (match) return { id: match.id, accountId: match.pattern.exec(path)?.groups?.accountId };
   if (onPath.length > 0) {
     const allowed = onPath.map((p) => p.method).join(", ");
-    throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${path}: use ${allowed}`, { headers: { allow: allowed } });
+    throw new HttpError(405, "method_not_allowed", `${method} is not allowed on ${clip(path)}: use ${allowed}`, { headers: { allow: allowed } });
   }
-  throw new HttpError(404, "not_found", `no route ${method} ${path}: see openapi/ekm-v1.json for the API`);
+  throw new HttpError(404, "not_found", `no route ${clip(method, 16)} ${clip(path)}: see openapi/ekm-v1.json for the API`);
 }
 
 /** Reads one query parameter or header the route table declares, with a 400 naming it when it is malformed. */
@@ -169,6 +178,6 @@ function decodePathSegment(v: string): string {
   try {
     return decodeURIComponent(v);
   } catch {
-    throw new HttpError(400, "bad_request", `the path segment ${JSON.stringify(v)} is not valid percent-encoding`);
+    throw new HttpError(400, "bad_request", `the path segment ${JSON.stringify(clip(v, MAX_ACCOUNT_ID_ECHO))} is not valid percent-encoding`);
   }
 }

@@ -25,6 +25,20 @@ export function decodeStoredKey(provider: unknown, reference: unknown): StoredKe
   return storedKeyOf(ByokKeyConfig.parse(provider === "aws" ? { provider, aws: reference } : { provider, azure: reference }));
 }
 
+/**
+ * A stored configuration's key as the store holds it. A stored reference may predate today's
+ * formats, or have been edited in the store: it is kept as stored, so the platform's rule checks
+ * (byok/referenceRules.ts) treat it as a key that does not work (fallback, degraded with the
+ * reason) instead of every request failing.
+ */
+export function readStoredKey(provider: unknown, reference: unknown): StoredKey {
+  try {
+    return decodeStoredKey(provider, reference);
+  } catch {
+    return { provider: provider === "aws" ? "aws" : "azure", reference } as StoredKey;
+  }
+}
+
 /** What a stored configuration holds besides its key. */
 interface ByokRecordFields {
   readonly accountId: string;
@@ -37,6 +51,10 @@ interface ByokRecordFields {
   readonly fallbackSince: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** When a revert to platform-managed keys started; null when none is in progress. */
+  readonly revertingSince: number | null;
+  /** Whether that revert gives up data keys the customer key refuses (DELETE ?force=true). */
+  readonly revertingForce: boolean;
 }
 
 /** A stored configuration, decoded: a discriminated union on `provider`, so `reference` narrows with it. */
@@ -55,6 +73,8 @@ interface Row {
   fallback_since: number | null;
   created_at: number;
   updated_at: number;
+  reverting_since: number | null;
+  reverting_force: number;
 }
 
 /** Reads an account's configuration. */
@@ -62,7 +82,7 @@ export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined
   const r = db.prepare("SELECT * FROM byok_configs WHERE account_id = ?").get(accountId) as Row | undefined;
   if (!r) return undefined;
   return {
-    ...decodeStoredKey(r.provider, JSON.parse(r.reference)),
+    ...readStoredKey(r.provider, JSON.parse(r.reference)),
     accountId: r.account_id,
     nickname: r.nickname,
     activationDate: r.activation_date,
@@ -73,10 +93,12 @@ export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined
     fallbackSince: r.fallback_since,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    revertingSince: r.reverting_since,
+    revertingForce: r.reverting_force === 1,
   };
 }
 
-/** Inserts or replaces an account's configuration. */
+/** Inserts or replaces an account's configuration (a revert in progress is set apart, by `setReverting`). */
 export function saveByokRecord(db: Db, rec: ByokRecord): void {
   db.prepare(
     `INSERT INTO byok_configs (account_id, provider, reference, nickname, activation_date, validation, etag, activated_at, fallback_reason, fallback_since, created_at, updated_at)
@@ -108,6 +130,16 @@ export function setFallback(db: Db, accountId: string, reason: string | null, si
 /** Records that the activation date passed. */
 export function setActivated(db: Db, accountId: string, at: number): void {
   db.prepare("UPDATE byok_configs SET activated_at = ? WHERE account_id = ? AND activated_at IS NULL").run(at, accountId);
+}
+
+/** Records that a revert started (or goes on with another `force`), or, with null, that it stopped. */
+export function setReverting(db: Db, accountId: string, since: number | null, force: boolean): void {
+  db.prepare("UPDATE byok_configs SET reverting_since = ?, reverting_force = ? WHERE account_id = ?").run(since, force ? 1 : 0, accountId);
+}
+
+/** Accounts whose revert is in progress (to resume after a restart). */
+export function accountsReverting(db: Db): string[] {
+  return (db.prepare("SELECT account_id FROM byok_configs WHERE reverting_since IS NOT NULL ORDER BY account_id").all() as { account_id: string }[]).map((r) => r.account_id);
 }
 
 /** Removes an account's configuration. */

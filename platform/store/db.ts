@@ -5,10 +5,11 @@
  * script, nothing for a customer's install to compile. `Db` is a thin wrapper that gives the
  * stores the two things `DatabaseSync` lacks (a transaction helper and Buffer blobs).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { MIGRATIONS } from "./migrations";
+import { loadSqlite } from "./sqlite";
 
 /** A value a statement accepts as a parameter. */
 export type SqlValue = SQLInputValue;
@@ -94,17 +95,43 @@ function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Opens `<dataDir>/platform.db`, creating the directory, and migrates it to the newest schema. */
-export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Db(new (loadSqlite().DatabaseSync)(join(dataDir, "platform.db")));
+/** The store's file name inside the data dir. */
+export const DB_FILE = "platform.db";
+
+/** The database file and the files SQLite keeps beside it in WAL mode. */
+export function dbFiles(dataDir: string): string[] {
+  const db = join(dataDir, DB_FILE);
+  return [db, `${db}-wal`, `${db}-shm`];
+}
+
+/**
+ * Opens the database file (created 0600 when absent: SQLite gives its -wal and -shm files the
+ * mode of the database file) without writing to it.
+ */
+export function openDb(dataDir: string): Db {
+  const path = join(dataDir, DB_FILE);
+  closeSync(openSync(path, "a", 0o600));
+  for (const f of dbFiles(dataDir)) if (existsSync(f)) chmodSync(f, 0o600);
+  const db = new Db(new (loadSqlite().DatabaseSync)(path));
+  db.exec("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
+/** Sets the durability pragmas and migrates to the newest schema. */
+export function prepareForWrites(db: Db): void {
   // WAL lets reads run beside the writer; FULL makes every commit durable before we answer
   // (https://www.sqlite.org/pragma.html#pragma_synchronous), so a kill -9 loses nothing acknowledged.
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
-  db.exec("PRAGMA busy_timeout = 5000");
   migrate(db);
+}
+
+/** Opens `<dataDir>/platform.db`, creating the directory, and migrates it to the newest schema. */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = openDb(dataDir);
+  prepareForWrites(db);
   return db;
 }
 
@@ -121,13 +148,4 @@ export function migrate(db: Db): number {
     })();
   }
   return MIGRATIONS.length;
-}
-
-/** `node:sqlite` is loaded on first use, so nothing that merely imports the platform needs it. */
-function loadSqlite(): typeof import("node:sqlite") {
-  try {
-    return require("node:sqlite") as typeof import("node:sqlite");
-  } catch (err) {
-    throw new Error(`the local platform needs node:sqlite, built into Node 22.13 and newer (${(err as Error).message.split("\n")[0]}): run it on Node 24 LTS`);
-  }
 }

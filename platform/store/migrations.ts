@@ -76,4 +76,13 @@ export const MIGRATIONS: readonly string[] = [
     FROM json_each(validation, '$.checks') AS c)))
   WHERE json_type(validation, '$.checks[0].ok') IS NOT NULL;
   `,
+  // 5: message counts that never undercount, and a revert that survives a crash. A customer-wrapped
+  // data key's count is reserved in blocks before the ciphertexts it covers are returned
+  // (counted_exactly = 0 while the key is in use, or when the platform stopped without settling
+  // it); a revert in progress is a stored state that the platform resumes.
+  `
+  ALTER TABLE data_keys ADD COLUMN counted_exactly INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE byok_configs ADD COLUMN reverting_since INTEGER;
+  ALTER TABLE byok_configs ADD COLUMN reverting_force INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

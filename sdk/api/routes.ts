@@ -10,8 +10,13 @@ import * as S from "../schemas";
 /** An HTTP method the API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** Which bearer token an operation needs: the platform admin token, or a token that reaches the path's account. */
-export type AuthKind = "admin" | "account";
+/**
+ * Which bearer token an operation needs: the platform admin token; a token that reaches the path's
+ * account (the account's own, or the admin token, which operates the platform); or, for content,
+ * only the account's own token (the admin token operates the platform but never reads or writes
+ * an account's content).
+ */
+export type AuthKind = "admin" | "account" | "content";
 
 /** A query parameter's or header's value, as the OpenAPI document and the server read it. */
 export type ParamValue =
@@ -134,7 +139,7 @@ export const API_ROUTES = {
     errors: {
       409: "A revert to platform-managed keys is running",
       412: "If-Match is stale, or If-None-Match: * and a configuration exists",
-      422: "The key failed validation (key_validation_failed, with checks), or the vault host is not allowed; nothing was stored",
+      422: "The key failed validation (key_validation_failed, with checks), the vault host is not allowed, or the role is in another partition than the key; nothing was stored",
     },
     idempotent: true,
     params: [
@@ -159,7 +164,7 @@ export const API_ROUTES = {
     request: S.PutByokRequest,
     response: S.ValidateByokResponse,
     success: { 200: "The validation (ok or not)" },
-    errors: { 422: "The vault host is not allowed" },
+    errors: { 422: "The vault host is not allowed, or the role is in another partition than the key" },
     // A dry run changes nothing, so it is safe to retry although it is a POST.
     idempotent: true,
   },
@@ -200,7 +205,7 @@ export const API_ROUTES = {
     method: "POST",
     path: `${A}/content:encrypt`,
     summary: "Envelope-encrypt content with the effective key",
-    auth: "account",
+    auth: "content",
     request: S.EncryptRequest,
     response: S.EncryptResponse,
     success: { 200: "The ciphertext" },
@@ -211,7 +216,7 @@ export const API_ROUTES = {
     method: "POST",
     path: `${A}/content:decrypt`,
     summary: "Decrypt content of this account",
-    auth: "account",
+    auth: "content",
     request: S.DecryptRequest,
     response: S.DecryptResponse,
     success: { 200: "The plaintext" },
@@ -243,10 +248,12 @@ export function statusesOf(id: OperationId): StatusTable {
   const r: RouteSpec = API_ROUTES[id];
   const shared: Record<number, string> = {
     401: "Missing or invalid bearer token",
+    408: "The request's headers or body did not arrive within the platform's timeouts (no body)",
     413: "The body is over the platform's size limit",
     431: "The request headers are too large (no body)",
   };
   if (r.auth === "admin") shared[403] = "This operation needs the platform admin token";
+  if (r.auth === "content") shared[403] = "The admin token cannot encrypt or decrypt an account's content: use the account's own token";
   if (r.path.includes("{accountId}")) {
     shared[400] = "The path is not valid percent-encoding";
     shared[404] = "Unknown account, or another account's token";

@@ -82,6 +82,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       operationId: id,
       summary: route.summary,
       ...(route.auth === "admin" ? { description: "Needs the platform admin token." } : {}),
+      ...(route.auth === "content" ? { description: "Needs the account's own token: the admin token operates the platform but cannot read or write content." } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(route.request ? { requestBody: { required: true, content: { "application/json": { schema: ref(route.request) } } } } : {}),
       responses,

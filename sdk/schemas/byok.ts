@@ -94,9 +94,10 @@ export type PatchByokRequest = z.infer<typeof PatchByokRequest>;
  * The configuration's lifecycle status:
  * `pending-activation` before the activation date, `active` when the key is in use,
  * `degraded` when the key stopped working and content falls back to the platform key,
- * `invalid` when the last validation failed.
+ * `invalid` when the last validation failed, `reverting` while a revert to platform-managed keys
+ * (DELETE) re-wraps data keys: it survives a restart and the platform resumes it.
  */
-export const ByokStatus = z.enum(["pending-activation", "active", "degraded", "invalid"]);
+export const ByokStatus = z.enum(["pending-activation", "active", "degraded", "invalid", "reverting"]);
 /** The configuration's lifecycle status. */
 export type ByokStatus = z.infer<typeof ByokStatus>;
 

@@ -13,6 +13,10 @@ export const EventType = z.enum([
   "byok.activated",
   "byok.fallback",
   "byok.recovered",
+  "byok.revert-started",
+  "byok.revert-progress",
+  "byok.revert-resumed",
+  "byok.revert-stopped",
   "byok.reverted",
   "byok.data-unreadable",
 ]);

@@ -139,22 +139,31 @@ function partitionRegionProblem(partition: string, region: string): string | und
   return partition === expected ? undefined : `region ${region} belongs to partition ${expected}, not ${partition}: copy the ARN from the KMS console or DescribeKey`;
 }
 
-/** Returns why `url` is not a Key Vault URL, or undefined when it is one. */
+/**
+ * Returns why `url` is not a Key Vault URL, or undefined when it is one. Checked on the text as
+ * received (after trimming white space), not only on what the WHATWG URL parser makes of it: the
+ * parser repairs `https:host`, decodes percent-encoded hosts and drops an empty query, and the
+ * stored reference must be exactly what was checked.
+ */
 export function vaultUrlProblem(url: string): string | undefined {
   const fix = `must be a Key Vault URL https://<vault-name>.<Key Vault DNS suffix>/ such as ${EXAMPLES.vaultUrl} (the vault's "Vault URI")`;
+  const text = url.trim();
+  if (!/^https:\/\//i.test(text)) return `${fix}; it must start with https:// (only https is allowed)`;
+  const authority = text.slice("https://".length).split(/[/?#]/)[0];
+  if (authority.includes("@")) return `${fix}; remove the credentials from the URL`;
+  if (authority.includes("%")) return `${fix}; write the host without percent-encoding`;
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(text);
   } catch {
     return fix;
   }
-  if (parsed.protocol !== "https:") return `${fix}; only https is allowed`;
-  if (parsed.username || parsed.password) return `${fix}; remove the credentials from the URL`;
-  if (parsed.search || parsed.hash || (parsed.pathname !== "/" && parsed.pathname !== "")) {
+  if (/[?#]/.test(text) || (parsed.pathname !== "/" && parsed.pathname !== "")) {
     return `${fix}; remove the path, query and fragment (give the vault, not a key)`;
   }
   const host = parsed.hostname.toLowerCase();
   if (LOOPBACK_HOSTS.has(host)) return parsed.port ? undefined : `${fix}; a loopback test vault needs an explicit port`;
+  if (parsed.port) return `${fix}; remove the port :${parsed.port} (Key Vault answers on https's default port 443 only)`;
   const suffix = KEY_VAULT_DNS_SUFFIXES.find((s) => host.endsWith(`.${s}`));
   if (!suffix) return `${fix}; the host must end in one of ${KEY_VAULT_DNS_SUFFIXES.join(", ")}`;
   const name = host.slice(0, -(suffix.length + 1));
@@ -164,6 +173,32 @@ export function vaultUrlProblem(url: string): string | undefined {
     return `${fix}; the vault name ${quote(name)} must be 3-24 letters, digits and single hyphens, starting with a letter`;
   }
   return undefined;
+}
+
+/**
+ * The one stored form of a vault URL that passes `vaultUrlProblem`: trimmed, host in lower case,
+ * the default port dropped, one trailing slash. Equal vaults get equal references (and etags).
+ */
+export function normalizeVaultUrl(url: string): string {
+  const parsed = new URL(url.trim());
+  return `https://${parsed.hostname.toLowerCase()}${parsed.port ? `:${parsed.port}` : ""}/`;
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, …). */
+export function arnPartition(arn: string): string {
+  return arn.split(":")[1] ?? "";
+}
+
+/**
+ * Returns why a key and a role cannot serve together, or undefined: the platform assumes the role
+ * with STS in the key's partition, and a role of another partition cannot be assumed there
+ * (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
+ */
+export function awsReferenceProblem(keyArn: string, roleArn: string): string | undefined {
+  const key = arnPartition(keyArn);
+  const role = arnPartition(roleArn);
+  if (key === role) return undefined;
+  return `must be in the key's partition ${key}, received a role in partition ${role}: create the role in the same partition as the key (arn:${key}:iam::<account>:role/<name>)`;
 }
 
 /** True when the vault URL's host is under a Key Vault or Managed HSM DNS suffix. */

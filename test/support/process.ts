@@ -95,6 +95,12 @@ export class ServerProcess {
     }
   }
 
+  /** SIGKILL to the process group at once (a crash); resolves when the child has exited. */
+  async kill9(): Promise<void> {
+    this.killGroup("SIGKILL");
+    await this.exitPromise;
+  }
+
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the child has exited. */
   async stop(graceMs = 5000): Promise<void> {
     if (this.exited) return;

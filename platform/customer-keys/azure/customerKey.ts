@@ -216,6 +216,7 @@ export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKe
         tenantId: o.tenantId,
         clientId: o.clientId,
         timeoutMs: o.timeoutMs,
+        onOperatorDetail: o.onOperatorDetail,
       });
     }
   }

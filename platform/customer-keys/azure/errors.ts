@@ -36,6 +36,8 @@ export interface AzureErrorContext {
   readonly clientId?: string;
   /** The per-call deadline, quoted in timeout messages. */
   readonly timeoutMs: number;
+  /** Receives what only the operator's log may show (the exact network error code). */
+  readonly onOperatorDetail?: (detail: string) => void;
 }
 
 /** The access-policy key permission each platform action needs (vaults still on the access policy model). */
@@ -384,7 +386,14 @@ export function mapAzureError(err: unknown, ctx: AzureErrorContext): CustomerKey
     );
   }
   if (p.code !== undefined && NETWORK_ERRORS.has(p.code)) {
-    return make("unavailable", ctx, `${action} could not reach vault ${host} (${p.code}) — check the vault URL and that the platform's network can reach the vault`);
+    // The code (refused, reset, unknown name) tells open, closed and unresolvable hosts apart: an
+    // oracle about the network the platform sits in, so it goes to the operator's log only.
+    ctx.onOperatorDetail?.(`${action} to ${host}: ${p.code}`);
+    return make(
+      "unavailable",
+      ctx,
+      `${action} could not reach the vault ${host} — check the vault URL, the vault's network ACLs (firewall rules) and private endpoints: the vault must accept connections from the platform`,
+    );
   }
   if (status !== undefined) return make("unavailable", ctx, `${action} failed: vault ${host} answered ${status}${p.code ? ` ${p.code}` : ""}`);
   return make("unavailable", ctx, `${action} failed: ${p.code ?? (p.name === "Error" ? "unknown error" : p.name)}`);

@@ -82,6 +82,12 @@ export interface AzureCustomerKeyOptions {
    * @default none
    */
   readonly onCall?: (operation: string) => void;
+  /**
+   * Receives what only the operator may see, never the client: the exact network error code of a
+   * vault the platform could not reach. It must not throw.
+   * @default none
+   */
+  readonly onOperatorDetail?: (detail: string) => void;
   /** Clock in ms since the epoch, for the key's `nbf`/`exp` checks. @default Date.now */
   readonly now?: () => number;
 }
@@ -115,6 +121,7 @@ export interface ResolvedAzureCustomerKeyOptions {
   readonly disableChallengeResourceVerification: boolean;
   readonly timeoutMs: number;
   readonly onCall?: (operation: string) => void;
+  readonly onOperatorDetail?: (detail: string) => void;
   readonly now: () => number;
   /** The Entra ID authority of the vault's cloud. */
   readonly authorityHost: string;
@@ -176,6 +183,7 @@ export function resolveAzureCustomerKeyOptions(opts: AzureCustomerKeyOptions): R
     disableChallengeResourceVerification: opts.disableChallengeResourceVerification ?? false,
     timeoutMs,
     onCall: opts.onCall,
+    onOperatorDetail: opts.onOperatorDetail,
     now: opts.now ?? Date.now,
     authorityHost: authorityHostFor(vaultHost),
   };

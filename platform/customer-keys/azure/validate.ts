@@ -181,6 +181,7 @@ export async function validateAzureKey(session: AzureKeySession): Promise<Valida
         tenantId: o.tenantId,
         clientId: o.clientId,
         timeoutMs: o.timeoutMs,
+        onOperatorDetail: o.onOperatorDetail,
       }).message,
   );
 

@@ -10,8 +10,8 @@ import { PlatformClient } from "../../../sdk";
 const BIN = join(__dirname, "..", "..", "..", "dist", "platform", "bin", "ekm-platform.js");
 const ADMIN = "durability-admin-token-0123456789";
 
-function start(dataDir: string, rootKey = ""): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, "--port", "0", "--data-dir", dataDir], { env: { ...process.env, EKM_ADMIN_TOKEN: ADMIN, EKM_ROOT_KEY: rootKey }, stdio: ["ignore", "pipe", "pipe"] });
+function start(dataDir: string, rootKey = "", args: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [BIN, "--port", "0", "--data-dir", dataDir, ...args], { env: { ...process.env, EKM_ADMIN_TOKEN: ADMIN, EKM_ROOT_KEY: rootKey }, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -84,7 +84,8 @@ describe("platform: durability across kill -9", function () {
     const dir = mkdtempSync(join(tmpdir(), "ekm-rootkey-"));
     try {
       const key = randomBytes(32).toString("base64");
-      const first = await start(dir, key);
+      // A root key without a database is a new platform only when --init says so.
+      const first = await start(dir, key, ["--init"]);
       const admin = new PlatformClient({ baseUrl: first.url, token: ADMIN });
       const { accountId, token } = await admin.createAccount();
       const ct = await new PlatformClient({ baseUrl: first.url, token }).encryptContent(accountId, "under the env root key");

@@ -19,6 +19,8 @@ const rec = (over: Fields = {}): ByokRecord => ({
   fallbackSince: null,
   createdAt: 0,
   updatedAt: 0,
+  revertingSince: null,
+  revertingForce: false,
   ...over,
 });
 
@@ -30,6 +32,7 @@ describe("byok status rules", () => {
     ["after activation", rec(), "active", "byok"],
     ["in fallback", rec({ fallbackReason: "kms down", fallbackSince: NOW - 1 }), "degraded", "platform-fallback"],
     ["a failed last validation", rec({ validation: { phase: "health-check", checkedAt: "x", ok: false, checks: [] } }), "invalid", "platform-fallback"],
+    ["a revert in progress (also after a restart)", rec({ revertingSince: NOW - 1, fallbackReason: "kms down", fallbackSince: NOW - 1 }), "reverting", "platform-fallback"],
   ];
   for (const [what, r, status, source] of cases) {
     it(`reports ${status ?? "no status"} and ${source} for ${what}`, () => {

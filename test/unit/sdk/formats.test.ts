@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { AccountId, ActivationDate, Base64, KeyVaultKeyVersion, KmsKeyArn, Nickname, RoleArn, TenantId, VaultUrl, formatIssues, parseWith, PutByokRequest, PatchByokRequest } from "../../../sdk/schemas";
+import { awsReferenceProblem, normalizeVaultUrl, AccountId, ActivationDate, Base64, KeyVaultKeyVersion, KmsKeyArn, Nickname, RoleArn, TenantId, VaultUrl, formatIssues, parseWith, PutByokRequest, PatchByokRequest } from "../../../sdk/schemas";
 
 type Case = [input: unknown, error: string | null];
 
@@ -64,14 +64,41 @@ describe("VaultUrl", () => {
     ["https://contoso.vault.usgovcloudapi.net/", null],
     ["https://contoso.managedhsm.azure.net/", null],
     ["https://localhost:8443", null],
-    ["http://contoso.vault.azure.net/", `${VAULT_FIX}; only https is allowed; received "http://contoso.vault.azure.net/"`],
+    [" https://Contoso-BYOK.vault.azure.net ", null],
+    ["https://contoso.vault.azure.net:443/", null],
+    ["http://contoso.vault.azure.net/", `${VAULT_FIX}; it must start with https:// (only https is allowed); received "http://contoso.vault.azure.net/"`],
+    ["https:contoso.vault.azure.net", `${VAULT_FIX}; it must start with https:// (only https is allowed); received "https:contoso.vault.azure.net"`],
+    ["https://contoso.vault.azure.net:8443/", `${VAULT_FIX}; remove the port :8443 (Key Vault answers on https's default port 443 only); received "https://contoso.vault.azure.net:8443/"`],
+    ["https://cont%6Fso.vault.azure.net/", `${VAULT_FIX}; write the host without percent-encoding; received "https://cont%6Fso.vault.azure.net/"`],
+    ["https://contoso.vault.azure.net/?", `${VAULT_FIX}; remove the path, query and fragment (give the vault, not a key); received "https://contoso.vault.azure.net/?"`],
+    ["https://contoso.vault.azure.net/#k", `${VAULT_FIX}; remove the path, query and fragment (give the vault, not a key); received "https://contoso.vault.azure.net/#k"`],
     ["https://contoso.vault.azure.net/keys/k1", `${VAULT_FIX}; remove the path, query and fragment (give the vault, not a key); received "https://contoso.vault.azure.net/keys/k1"`],
     ["https://contoso.example.com/", `${VAULT_FIX}; the host must end in one of vault.azure.net, vault.azure.cn, vault.usgovcloudapi.net, vault.microsoftazure.de, managedhsm.azure.net, managedhsm.azure.cn, managedhsm.usgovcloudapi.net, managedhsm.microsoftazure.de; received "https://contoso.example.com/"`],
     ["https://a--b.vault.azure.net/", `${VAULT_FIX}; the vault name "a--b" must be 3-24 letters, digits and single hyphens, starting with a letter; received "https://a--b.vault.azure.net/"`],
     ["https://user:pw@contoso.vault.azure.net/", `${VAULT_FIX}; remove the credentials from the URL; received "https://user:pw@contoso.vault.azure.net/"`],
     ["https://localhost/", `${VAULT_FIX}; a loopback test vault needs an explicit port; received "https://localhost/"`],
-    ["not a url", `${VAULT_FIX}; received "not a url"`],
+    ["not a url", `${VAULT_FIX}; it must start with https:// (only https is allowed); received "not a url"`],
   ]);
+});
+
+describe("normalizeVaultUrl", () => {
+  const cases: [string, string][] = [
+    [" https://Contoso-BYOK.vault.azure.net ", "https://contoso-byok.vault.azure.net/"],
+    ["https://contoso.vault.azure.net:443", "https://contoso.vault.azure.net/"],
+    ["https://LOCALHOST:8443/", "https://localhost:8443/"],
+  ];
+  for (const [input, stored] of cases) it(`stores ${JSON.stringify(input)} as ${stored}`, () => expect(normalizeVaultUrl(input)).to.equal(stored));
+});
+
+describe("awsReferenceProblem", () => {
+  it("accepts a key and a role of one partition", () => {
+    expect(awsReferenceProblem("arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws-cn:iam::111122223333:role/r")).to.equal(undefined);
+  });
+  it("refuses a role in another partition than the key, naming both", () => {
+    expect(awsReferenceProblem("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "arn:aws-us-gov:iam::111122223333:role/r")).to.equal(
+      "must be in the key's partition aws, received a role in partition aws-us-gov: create the role in the same partition as the key (arn:aws:iam::<account>:role/<name>)",
+    );
+  });
 });
 
 describe("TenantId", () => {

@@ -32,7 +32,7 @@ same<Same<plain.TrustResponse, z.infer<typeof schemas.TrustResponse>>>();
 
 describe("sdk/types (plain public types)", () => {
   it("lists the same status and key-source values as the schemas", () => {
-    const statuses: plain.ByokStatus[] = ["pending-activation", "active", "degraded", "invalid"];
+    const statuses: plain.ByokStatus[] = ["pending-activation", "active", "degraded", "invalid", "reverting"];
     const sources: plain.EffectiveKeySource[] = ["platform", "byok", "platform-fallback"];
     expect(schemas.ByokStatus.options).to.deep.equal(statuses);
     expect(schemas.EffectiveKeySource.options).to.deep.equal(sources);

@@ -312,7 +312,7 @@ describe("createAzureCustomerKey (in-process fake Key Vault: a unit test, not a 
       fake.setOutage({ reset: true });
       const err = await rejection(customerKey().generateDataKey());
       expect(err.kind).to.equal("unavailable");
-      expect(err.message).to.equal("keyvault:GetKey could not reach vault 127.0.0.1:58443 (ECONNRESET) — check the vault URL and that the platform's network can reach the vault");
+      expect(err.message).to.equal("keyvault:GetKey could not reach the vault 127.0.0.1:58443 — check the vault URL, the vault's network ACLs (firewall rules) and private endpoints: the vault must accept connections from the platform");
     });
 
     it("times out a vault that never answers within timeoutMs", async () => {

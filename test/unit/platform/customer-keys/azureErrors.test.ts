@@ -200,14 +200,14 @@ const cases: Case[] = [
     err: networkError("ECONNREFUSED", "connect ECONNREFUSED 10.0.0.1:443"),
     ctx: ctx("keyvault:GetKey"),
     kind: "unavailable",
-    message: "keyvault:GetKey could not reach vault contoso-byok.vault.azure.net (ECONNREFUSED) — check the vault URL and that the platform's network can reach the vault",
+    message: "keyvault:GetKey could not reach the vault contoso-byok.vault.azure.net — check the vault URL, the vault's network ACLs (firewall rules) and private endpoints: the vault must accept connections from the platform",
   },
   {
     when: "the vault host does not resolve",
     err: networkError("ENOTFOUND", "getaddrinfo ENOTFOUND contoso-byok.vault.azure.net"),
     ctx: ctx("keyvault:WrapKey"),
     kind: "unavailable",
-    message: "keyvault:WrapKey could not reach vault contoso-byok.vault.azure.net (ENOTFOUND) — check the vault URL and that the platform's network can reach the vault",
+    message: "keyvault:WrapKey could not reach the vault contoso-byok.vault.azure.net — check the vault URL, the vault's network ACLs (firewall rules) and private endpoints: the vault must accept connections from the platform",
   },
   {
     when: "the vault's TLS certificate is not trusted",
