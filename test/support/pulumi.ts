@@ -126,9 +126,10 @@ export function packTarball(): Promise<string> {
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(staging, "node_modules"), "dir");
     const tsc = require.resolve("typescript/bin/tsc", { paths: [repoRoot] });
     await exec(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: staging });
+    // Built just above: --ignore-scripts skips prepack, which would build the same files again.
     const out = path.join(staging, ".pack");
     fs.mkdirSync(out);
-    const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", out], { cwd: staging });
+    const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", out], { cwd: staging });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = new Set(packed.files.map((f) => f.path));
     for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/dynamic-providers/provider.js", "dist/dynamic-providers/operations.js", "LICENSE"]) {
