@@ -23,13 +23,12 @@ import { BYOK_CONFIGURATION_TYPE } from "../../dynamic-providers";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../support/awsCustomer";
 import { startMoto, type MotoServer } from "../support/moto";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { repoRoot } from "../support/process";
+import { byokOps, byokStep, changedInputs, exampleProgram, exampleProjectFile, SECRET_SIG, transcriptOf } from "../support/byokProject";
 import {
   createUserProject,
   filesUnder,
   findSecrets,
   initStack,
-  opsOf,
   parsePreview,
   platformCalls,
   pulumiOk,
@@ -38,51 +37,13 @@ import {
   stackOutputs,
   timings,
   type PreviewJson,
-  type PreviewStep,
   type PulumiResult,
   type UserProject,
 } from "../support/pulumi";
 
-/** The onboarding program users copy, as it is: it imports the installed package. */
-function onboardingProgram(): string {
-  const source = readFileSync(path.join(repoRoot, "examples", "register-existing-key", "index.ts"), "utf8");
-  if (!source.includes('from "pulumi-ekm";')) throw new Error('examples/register-existing-key/index.ts no longer imports from "pulumi-ekm"; update this test');
-  return source;
-}
-
-/**
- * The example's Pulumi.yaml as a standalone project has it: its config declarations, with the
- * default TypeScript runtime (the example's own runtime options load the repo's sources with tsx).
- */
-function onboardingProjectFile(): string {
-  const source = readFileSync(path.join(repoRoot, "examples", "register-existing-key", "Pulumi.yaml"), "utf8");
-  const config = /^config:\n(?:[ #].*\n|\n)*/m.exec(source);
-  if (!config) throw new Error("examples/register-existing-key/Pulumi.yaml has no config: section; update this test");
-  return `name: register-existing-key\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n${config[0]}`;
-}
-
 const SECRET_STACK = "secret-config";
 const ENV_STACK = "env-token";
 const ACTIVE_SINCE = "2020-01-01";
-
-/** Every ByokConfiguration step of a preview, as op strings. */
-const byokOps = (p: PreviewJson) => opsOf(p, BYOK_CONFIGURATION_TYPE);
-const byokStep = (p: PreviewJson) => {
-  const steps = (p.steps ?? []).filter((s) => (s.urn.split("::")[2] ?? "").endsWith(BYOK_CONFIGURATION_TYPE) && s.op !== "refresh");
-  expect(steps, "exactly one ByokConfiguration step").to.have.length(1);
-  return steps[0];
-};
-/** The input properties whose values differ between a step's old and new state (what `--diff` marks with ~). */
-const changedInputs = (step: PreviewStep): string[] => {
-  const olds = step.oldState?.inputs ?? {};
-  const news = step.newState?.inputs ?? {};
-  return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
-    .filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
-    .sort();
-};
-/** The signature Pulumi puts on a secret value in a checkpoint (sdk/go/common/resource/sig). */
-const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
-const transcriptOf = (r: PulumiResult) => `pulumi ${r.args.join(" ")} → ${r.code}\n--- stdout ---\n${r.stdout.slice(-5000)}\n--- stderr ---\n${r.stderr.slice(-5000)}`;
 
 describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file backend, real platform, moto)", function () {
   this.timeout(900_000);
@@ -142,8 +103,8 @@ describe("e2e: ByokConfiguration with the Pulumi CLI (npm pack tarball, file bac
     tp = await startTestPlatform({ settings, maintenanceIntervalMs: 3_600_000, customerKeys: defaultCustomerKeys(settings, { aws: { timeoutMs: 5_000, maxAttempts: 1 } }) });
     project = await createUserProject({
       name: "register-existing-key",
-      pulumiYaml: onboardingProjectFile(),
-      indexTs: onboardingProgram(),
+      pulumiYaml: exampleProjectFile("register-existing-key"),
+      indexTs: exampleProgram("register-existing-key"),
     });
     console.log(
       `      [e2e] pack ${timings.packMs} ms; npm install ${timings.installReused ? "reused (PULUMI_EKM_E2E_INSTALL_CACHE)" : `${timings.installMs} ms`}; setup ${Date.now() - started} ms`,
