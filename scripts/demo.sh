@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # npm run demo: the main job on a fresh machine. Installs what is missing (npm packages, moto,
-# the Pulumi CLI from Go modules), builds the package, then runs scripts/demo.ts: the local
-# platform and moto on loopback, a customer key made in moto, `pulumi up` registering it,
-# an encryption through the customer key, `pulumi destroy` reverting to platform keys.
+# the Pulumi CLI from Go modules), builds the package (the platform and the Key Vault emulator
+# included), then runs scripts/demo.ts: the local platform, moto and the Key Vault emulator on
+# loopback, one customer key made in moto (Contoso, AWS) and one in the emulator (Fabrikam,
+# Azure), `pulumi up` registering each, an encryption through each customer key, `pulumi destroy`
+# reverting both to platform keys.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -17,6 +17,8 @@ export interface PlatformProcessOptions {
   readonly args?: readonly string[];
   /** Environment beside EKM_ADMIN_TOKEN. */
   readonly env?: NodeJS.ProcessEnv;
+  /** How much of the process's output to keep (the tail), in characters. @default 200000 */
+  readonly maxOutput?: number;
 }
 
 /** A running platform process. */
@@ -39,8 +41,8 @@ function environment(options: PlatformProcessOptions): NodeJS.ProcessEnv {
 
 /** Starts `ekm-platform --port 0 --data-dir dataDir …` and waits until it listens. */
 export async function startPlatformProcess(dataDir: string, options: PlatformProcessOptions = {}): Promise<PlatformProcess> {
-  const proc = new ServerProcess("ekm-platform", process.execPath, [PLATFORM_BIN, "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])], { env: environment(options), maxOutput: 200_000 });
-  const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.tail(200_000))?.[1], { what: "ekm-platform to listen", timeoutMs: 30_000, abort: () => proc.exitError() });
+  const proc = new ServerProcess("ekm-platform", process.execPath, [PLATFORM_BIN, "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])], { env: environment(options), maxOutput: options.maxOutput ?? 200_000 });
+  const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.tail(options.maxOutput ?? 200_000))?.[1], { what: "ekm-platform to listen", timeoutMs: 30_000, abort: () => proc.exitError() });
   const client = (token: string) => new PlatformClient({ baseUrl: url, token, retry: { maxAttempts: 1 }, timeoutMs: 10_000 });
   return {
     url,
