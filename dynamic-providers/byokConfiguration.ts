@@ -106,6 +106,12 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
   /** The account's current platform key version, e.g. `pk-3` (used before activation and on fallback). */
   declare readonly platformKeyVersion: pulumi.Output<string>;
+  /**
+   * Azure: the exact Key Vault key version that wraps new data keys — the pinned `keyVersion`, or
+   * for a versionless key its newest version as the platform last used it (it follows a rotation
+   * once cached data keys expire; `pulumi refresh` shows the change). Undefined for AWS.
+   */
+  declare readonly keyVersionInUse: pulumi.Output<string | undefined>;
   /** Why new content falls back to the platform key, while it does; undefined otherwise. */
   declare readonly fallback: pulumi.Output<Fallback | undefined>;
 
@@ -135,6 +141,7 @@ export class ByokConfiguration extends pulumi.dynamic.Resource {
         createdAt: undefined,
         updatedAt: undefined,
         platformKeyVersion: undefined,
+        keyVersionInUse: undefined,
         fallback: undefined,
       },
       opts,

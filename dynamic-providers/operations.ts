@@ -121,6 +121,7 @@ export function outputsOfRegistration(accountId: string, r: ByokRegistration, ad
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     platformKeyVersion: r.platformKeyVersion,
+    ...(r.keyVersionInUse ? { keyVersionInUse: r.keyVersionInUse } : {}),
     ...(r.fallback ? { fallback: r.fallback } : {}),
   };
 }

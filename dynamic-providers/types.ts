@@ -44,6 +44,8 @@ export interface ByokOutputs extends ByokInputs {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly platformKeyVersion: string;
+  /** Azure: the exact Key Vault key version that wraps new data keys (see `StoredByokConfiguration.keyVersionInUse`); absent for AWS or while unknown. */
+  readonly keyVersionInUse?: string;
   /** Present only while new content falls back to the platform key. */
   readonly fallback?: Fallback;
 }

@@ -1,5 +1,6 @@
 /** What every platform service shares: the store, the clock, the keyring, settings and the log. */
 import type { CustomerKey } from "./customer-keys/types";
+import type { AzureTestSettings } from "./byok/azureTestOverrides";
 import type { Clock } from "./clock";
 import type { CacheBounds } from "./content/dataKeyCache";
 import type { PlatformKeyring } from "./platformKeyring";
@@ -28,6 +29,12 @@ export interface PlatformSettings {
   readonly azureClientSecret?: string;
   /** Vault hosts allowed beyond the Key Vault DNS suffixes (tests only). */
   readonly allowVaultHosts: readonly string[];
+  /**
+   * Test-only Azure transport: Entra authority, vault host → loopback emulator, extra CA
+   * (`byok/azureTestOverrides.ts`). Each one set is announced with a `!!! TEST OVERRIDE` line.
+   * @default none: the production path
+   */
+  readonly azureTest?: AzureTestSettings;
   /** Health recheck backoff after a fallback. */
   readonly recheck: { readonly baseMs: number; readonly maxMs: number };
   /**

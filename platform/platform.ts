@@ -4,6 +4,7 @@
  */
 import type { ByokRegistration, StoredByokConfiguration, CreateAccountResponse, DeleteByokResponse, KeyEvent, KeyManagementState, PatchByokRequest, PutByokRequest, TrustResponse } from "../sdk/schemas";
 import { ByokService, type PutPreconditions } from "./byok/byokService";
+import { azureTestOf } from "./byok/azureTestOverrides";
 import { defaultCustomerKeys } from "./byok/customerKeys";
 import { revertToPlatform } from "./byok/revert";
 import { effectiveSource, fallbackOf, toWire } from "./byok/status";
@@ -83,6 +84,8 @@ export class Platform {
 
   constructor(options: PlatformOptions) {
     const settings = { ...defaultSettings(), ...options.settings };
+    // Bad test overrides stop the start, before the store is opened (TypeError naming the field).
+    azureTestOf(settings);
     this.#store = openDataDir(options.dataDir, { rootKey: options.rootKey, init: options.init });
     this.db = this.#store.db;
     const rootKey = this.#store.rootKey;

@@ -1,6 +1,7 @@
 /** Starts a Platform behind its HTTP server with a maintenance timer; what the CLI, tests and the demo use. */
 import { Platform, type PlatformOptions } from "./platform";
 import { serve } from "./http/server";
+import { azureTestOf, azureTestOverrideWarnings } from "./byok/azureTestOverrides";
 import type { ConnectionLimits } from "./http/connectionLimits";
 
 /** Options of `startPlatform`. */
@@ -33,6 +34,7 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
   if (allowVaultHosts.length > 0) {
     platform.ctx.log("warn", `!!! --allow-vault-host is ON: the platform will call ${allowVaultHosts.join(", ")} besides Key Vault hosts. Use this only for local tests.`);
   }
+  for (const line of azureTestOverrideWarnings(azureTestOf(platform.ctx.settings))) platform.ctx.log("warn", line);
   let server;
   try {
     server = await serve(platform, { port: options.port ?? 0, host: options.host, adminToken: options.adminToken, maxBodyBytes: options.maxBodyBytes, connections: options.connections });

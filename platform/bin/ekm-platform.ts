@@ -2,6 +2,8 @@
 /**
  * ekm-platform --port <p> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN]
  *              [--azure-client-id ID] [--allow-vault-host HOST]... [--max-body-bytes N]
+ *              [--azure-authority-host URL] [--vault-endpoint-override NAME.vault.azure.net=127.0.0.1:PORT]...
+ *              [--azure-ca-file PATH]   (the last three: test only, against a local Key Vault emulator)
  *              [--headers-timeout-ms N] [--request-timeout-ms N] [--keep-alive-timeout-ms N] [--max-connections N]
  *
  * The admin token comes from EKM_ADMIN_TOKEN; the Azure app's client secret from
@@ -11,9 +13,10 @@
 import { parseArgs } from "node:util";
 import { startPlatform } from "../start";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "../http/connectionLimits";
+import { azureTestFlags, type AzureTestSettings } from "../byok/azureTestOverrides";
 
 const USAGE = [
-  "usage: ekm-platform --port <port|0> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--max-body-bytes N] [--maintenance-interval-ms N] [--headers-timeout-ms N] [--request-timeout-ms N] [--keep-alive-timeout-ms N] [--max-connections N]",
+  "usage: ekm-platform --port <port|0> --data-dir <dir> [--init] [--host 127.0.0.1] [--aws-principal-arn ARN] [--azure-client-id ID] [--allow-vault-host HOST] [--azure-authority-host URL] [--vault-endpoint-override HOST=127.0.0.1:PORT]... [--azure-ca-file PATH] [--max-body-bytes N] [--maintenance-interval-ms N] [--headers-timeout-ms N] [--request-timeout-ms N] [--keep-alive-timeout-ms N] [--max-connections N]",
   "env: EKM_ADMIN_TOKEN (required), EKM_ROOT_KEY, EKM_AZURE_CLIENT_SECRET, EKM_BYOK_CACHE_MAX_AGE_MS, EKM_INSPECT_TRUST_POLICY",
 ].join("\n");
 
@@ -29,6 +32,9 @@ async function main(): Promise<void> {
         "aws-principal-arn": { type: "string" },
         "azure-client-id": { type: "string" },
         "allow-vault-host": { type: "string", multiple: true, default: [] },
+        "azure-authority-host": { type: "string" },
+        "vault-endpoint-override": { type: "string", multiple: true, default: [] },
+        "azure-ca-file": { type: "string" },
         "max-body-bytes": { type: "string" },
         "maintenance-interval-ms": { type: "string" },
         "headers-timeout-ms": { type: "string" },
@@ -58,6 +64,13 @@ async function main(): Promise<void> {
     fail(`--maintenance-interval-ms must be a whole number ≥ 1000, received ${JSON.stringify(values["maintenance-interval-ms"])}: omit it for the default 60000`);
   }
 
+  let azureTest: AzureTestSettings | undefined;
+  try {
+    azureTest = azureTestFlags(values["azure-authority-host"], values["vault-endpoint-override"] as string[], values["azure-ca-file"]);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+
   const D = DEFAULT_CONNECTION_LIMITS;
   const connections: ConnectionLimits = {
     headersTimeoutMs: intFlag(values, "headers-timeout-ms", 100, D.headersTimeoutMs),
@@ -80,6 +93,7 @@ async function main(): Promise<void> {
       ...(values["aws-principal-arn"] ? { awsPrincipalArn: values["aws-principal-arn"] } : {}),
       ...(values["azure-client-id"] ? { azureClientId: values["azure-client-id"] } : {}),
       allowVaultHosts: values["allow-vault-host"] as string[],
+      ...(azureTest === undefined ? {} : { azureTest }),
     },
   });
   process.stdout.write(`ekm-platform listening on ${running.url}\n`);

@@ -10,7 +10,7 @@ import { iso } from "../clock";
 import type { PlatformContext } from "../context";
 import { ConflictError, DependencyFailedError, NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationFailedError } from "../errors";
 import { appendEvent } from "../store/events";
-import { accountsWithByok, getByokRecord, readStoredKey, saveByokRecord, setActivated, setFallback, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
+import { accountsWithByok, getByokRecord, readStoredKey, saveByokRecord, setActivated, setFallback, setKeyVersionInUse, storedKeyOf, type ByokRecord, type StoredKey } from "../store/byokConfigs";
 import type { DataKeyRow } from "../store/dataKeys";
 import { CustomerKeyPool, wrapConfigKey, type WrapConfig } from "./customerKeyPool";
 import { byokStatus, toWire } from "./status";
@@ -72,28 +72,34 @@ export class ByokService {
 
   /** Runs the validation chain with real calls and stores nothing. */
   async validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<Validation> {
-    assertReferenceAllowed(storedKeyOf(req), this.ctx.settings.allowVaultHosts);
+    return (await this.#validate(accountId, req, phase)).validation;
+  }
+
+  /** The validation, and the key version it found current (Azure; null for AWS or a failed read). */
+  async #validate(accountId: string, req: PutByokRequest, phase: ValidationPhase): Promise<{ validation: Validation; keyVersionInUse: string | null }> {
+    assertReferenceAllowed(storedKeyOf(req), this.ctx.settings);
     const now = this.ctx.clock.now();
-    const checks = await this.pool.build(accountId, storedKeyOf(req)).validate();
+    const key = this.pool.build(accountId, storedKeyOf(req));
+    const checks = await key.validate();
     const validation: Validation = { phase, checkedAt: iso(now), ok: checks.length > 0 && checks.every((c) => c.status === "ok"), checks };
     appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase, provider: req.provider, ok: validation.ok, failed: validation.checks.filter((c) => c.status === "failed").map((c) => c.name) });
-    return validation;
+    return { validation, keyVersionInUse: key.keyVersionInUse?.() ?? null };
   }
 
   /** `byok:validate`: a dry run; a successful one carries a validation id the PUT may present. */
   async dryRun(accountId: string, req: PutByokRequest): Promise<ValidateByokResponse> {
-    const validation = await this.validate(accountId, req, "dry-run");
+    const { validation, keyVersionInUse } = await this.#validate(accountId, req, "dry-run");
     if (!validation.ok) return { validation };
-    const { id, expiresAt } = this.#tickets.issue(accountId, wrapConfigKey(storedKeyOf(req)), validation);
+    const { id, expiresAt } = this.#tickets.issue(accountId, wrapConfigKey(storedKeyOf(req)), validation, keyVersionInUse);
     return { validation, validationId: id, validationExpiresAt: iso(expiresAt) };
   }
 
   /** The registration's validation: the one a valid validation id stands for, or a new round trip. */
-  async #registrationValidation(accountId: string, req: PutByokRequest, validationId: string | undefined): Promise<Validation> {
+  async #registrationValidation(accountId: string, req: PutByokRequest, validationId: string | undefined): Promise<{ validation: Validation; keyVersionInUse: string | null }> {
     const dryRun = this.#tickets.redeem(validationId, accountId, wrapConfigKey(storedKeyOf(req)));
-    if (!dryRun) return this.validate(accountId, req, "registration");
-    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase: "registration", provider: req.provider, ok: true, failed: [], reusedFrom: dryRun.checkedAt });
-    return { ...dryRun, phase: "registration" };
+    if (!dryRun) return this.#validate(accountId, req, "registration");
+    appendEvent(this.ctx.db, accountId, "byok.validated", this.ctx.clock.now(), { phase: "registration", provider: req.provider, ok: true, failed: [], reusedFrom: dryRun.validation.checkedAt });
+    return { validation: { ...dryRun.validation, phase: "registration" }, keyVersionInUse: dryRun.keyVersionInUse };
   }
 
   /** Refuses a PUT whose If-Match or If-None-Match does not hold (412). */
@@ -111,7 +117,7 @@ export class ByokService {
     this.#refuseWhileReverting(accountId);
     // Checked before the round trip too, so a create-only PUT over an existing configuration costs no KMS call.
     this.#checkPreconditions(this.record(accountId), preconditions);
-    const validation = await this.#registrationValidation(accountId, req, preconditions.validationId);
+    const { validation, keyVersionInUse } = await this.#registrationValidation(accountId, req, preconditions.validationId);
     if (!validation.ok) {
       const failed = validation.checks.filter((c) => c.status === "failed");
       throw new ValidationFailedError("key_validation_failed", `the key failed validation, nothing was stored: ${failed.map((c) => `${c.name}: ${c.message}`).join("; ")}`, {
@@ -142,6 +148,7 @@ export class ByokService {
         updatedAt: existing && existing.etag === etag ? existing.updatedAt : now,
         revertingSince: null,
         revertingForce: false,
+        keyVersionInUse: req.provider === "azure" ? (req.azure.keyVersion?.toLowerCase() ?? keyVersionInUse) : null,
       };
       saveByokRecord(this.ctx.db, rec);
       if (existing && existing.fallbackSince !== null) {
@@ -231,7 +238,7 @@ export class ByokService {
   #storedProblem(config: StoredKey): CustomerKeyError | undefined {
     let known = this.#storedProblems.get(config);
     if (known === undefined) {
-      known = storedReferenceError(config, this.ctx.settings.allowVaultHosts) ?? null;
+      known = storedReferenceError(config, this.ctx.settings) ?? null;
       this.#storedProblems.set(config, known);
     }
     return known ?? undefined;
@@ -253,6 +260,17 @@ export class ByokService {
       });
       this.ctx.log("warn", "customer key failed; new content uses the platform key", { accountId, kind: err.kind, action: err.action });
     }
+  }
+
+  /**
+   * A new data key was wrapped with `version` of the account's key: record it as the version in use
+   * when it changed (a versionless Azure key followed a rotation). Only for Azure, whose data keys
+   * name a key version.
+   */
+  noteKeyVersion(accountId: string, version: string): void {
+    const rec = this.record(accountId);
+    if (!rec || rec.provider !== "azure" || rec.keyVersionInUse === version) return;
+    this.#writing(accountId, () => setKeyVersionInUse(this.ctx.db, accountId, version));
   }
 
   /** The customer key worked: leave fallback, if in it. */

@@ -10,6 +10,7 @@ import { AZURE_VALIDATION_STEPS, KEY_VAULT_OPERATIONS } from "../../sdk/contract
 import { isKeyVaultHost } from "../../sdk/schemas";
 import type { CustomerKeyFactory, Logger, PlatformSettings } from "../context";
 import { ValidationFailedError } from "../errors";
+import { azureTestOf } from "./azureTestOverrides";
 import { assertVaultHostAllowed } from "./vaultHostGuard";
 
 /** Extra options for every customer key (tests count calls with `onCall`, and route Azure requests to an in-process fake). */
@@ -36,10 +37,11 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
       });
     }
     const ref = record.reference;
+    const test = azureTestOf(settings);
     // The SSRF guard holds on every path, not only at registration: a stored configuration whose
     // host is no longer allowed (the operator dropped --allow-vault-host) is never called.
     try {
-      assertVaultHostAllowed(ref.vaultUrl, settings.allowVaultHosts);
+      assertVaultHostAllowed(ref.vaultUrl, settings);
     } catch (err) {
       if (err instanceof ValidationFailedError) return refusedKey(err.message);
       throw err;
@@ -57,6 +59,10 @@ export function defaultCustomerKeys(settings: PlatformSettings, overrides: Custo
       // Only a host outside the Key Vault DNS suffixes, which the guard above allowed explicitly (a
       // test vault), skips the check that the vault's challenge names a resource it is under.
       disableChallengeResourceVerification: !isKeyVaultHost(new URL(ref.vaultUrl).hostname),
+      // Test-only transport (all undefined in production): see azureTestOverrides.ts.
+      authorityHost: test.authorityHost,
+      vaultAddress: test.vaultEndpoints.get(new URL(ref.vaultUrl).host.toLowerCase()),
+      caCertPem: test.caPem,
       onOperatorDetail: (detail) => log?.("warn", "could not reach a customer's vault", { accountId, detail }),
       ...overrides.azure,
     });

@@ -9,7 +9,7 @@ import { awsReferenceProblem, vaultUrlProblem, type AwsKeyReference, type AzureK
 import { CustomerKeyError } from "../customer-keys/types";
 import { ValidationFailedError } from "../errors";
 import type { StoredKey } from "../store/byokConfigs";
-import { assertVaultHostAllowed } from "./vaultHostGuard";
+import { assertVaultHostAllowed, type VaultHostRules } from "./vaultHostGuard";
 
 /** A rule a reference breaks: the field and the message. */
 export interface ReferenceProblem {
@@ -18,7 +18,7 @@ export interface ReferenceProblem {
 }
 
 /** The first rule `reference` breaks, or undefined. */
-export function referenceProblem(config: StoredKey, allowVaultHosts: readonly string[]): ReferenceProblem | undefined {
+export function referenceProblem(config: StoredKey, rules: VaultHostRules): ReferenceProblem | undefined {
   if (config.provider === "aws") {
     const { keyArn, roleArn } = config.reference as AwsKeyReference;
     const problem = awsReferenceProblem(keyArn, roleArn);
@@ -28,7 +28,7 @@ export function referenceProblem(config: StoredKey, allowVaultHosts: readonly st
   const problem = typeof vaultUrl === "string" ? vaultUrlProblem(vaultUrl) : "is required";
   if (problem) return { field: "azure.vaultUrl", message: `azure.vaultUrl ${problem}` };
   try {
-    assertVaultHostAllowed(vaultUrl, allowVaultHosts);
+    assertVaultHostAllowed(vaultUrl, rules);
   } catch (err) {
     return { field: "azure.vaultUrl", message: (err as Error).message };
   }
@@ -36,14 +36,14 @@ export function referenceProblem(config: StoredKey, allowVaultHosts: readonly st
 }
 
 /** Refuses a request's reference with 422 naming the field; nothing is called. */
-export function assertReferenceAllowed(config: StoredKey, allowVaultHosts: readonly string[]): void {
-  const problem = referenceProblem(config, allowVaultHosts);
+export function assertReferenceAllowed(config: StoredKey, rules: VaultHostRules): void {
+  const problem = referenceProblem(config, rules);
   if (problem) throw new ValidationFailedError("validation_failed", problem.message, { field: problem.field });
 }
 
 /** A stored configuration that no longer passes the rules, as the customer-key failure it amounts to. */
-export function storedReferenceError(config: StoredKey, allowVaultHosts: readonly string[]): CustomerKeyError | undefined {
-  const problem = referenceProblem(config, allowVaultHosts);
+export function storedReferenceError(config: StoredKey, rules: VaultHostRules): CustomerKeyError | undefined {
+  const problem = referenceProblem(config, rules);
   if (!problem) return undefined;
   return new CustomerKeyError("invalid-key", "stored configuration", `the stored configuration no longer passes the platform's rules (${problem.message}): PUT a corrected configuration, or DELETE it`);
 }

@@ -40,6 +40,7 @@ export function toWire(rec: ByokRecord, now: number): StoredByokConfiguration {
     nickname: rec.nickname,
     activationDate: rec.activationDate,
     status: byokStatus(rec, now),
+    keyVersionInUse: rec.keyVersionInUse,
     validation: rec.validation,
     etag: rec.etag,
     createdAt: iso(rec.createdAt),

@@ -21,8 +21,12 @@ interface Ticket {
   readonly accountId: string;
   readonly key: string;
   readonly validation: Validation;
+  readonly keyVersionInUse: string | null;
   readonly expiresAt: number;
 }
+
+/** What a redeemed id stands for: the validation, and the key version it found current. */
+export type RedeemedValidation = Pick<Ticket, "validation" | "keyVersionInUse">;
 
 /** The issued, unused validation ids. */
 export class ValidationTickets {
@@ -31,12 +35,12 @@ export class ValidationTickets {
   constructor(private readonly clock: Clock) {}
 
   /** Issues an id for a successful validation of `key` (a canonical key reference) for `accountId`. */
-  issue(accountId: string, key: string, validation: Validation): { id: string; expiresAt: number } {
+  issue(accountId: string, key: string, validation: Validation, keyVersionInUse: string | null = null): { id: string; expiresAt: number } {
     const now = this.clock.now();
     for (const [id, t] of this.#tickets) if (t.expiresAt <= now || this.#tickets.size >= MAX_TICKETS) this.#tickets.delete(id);
     const id = `val_${randomBytes(24).toString("base64url")}`;
     const expiresAt = now + VALIDATION_ID_TTL_MS;
-    this.#tickets.set(id, { accountId, key, validation, expiresAt });
+    this.#tickets.set(id, { accountId, key, validation, keyVersionInUse, expiresAt });
     return { id, expiresAt };
   }
 
@@ -44,11 +48,11 @@ export class ValidationTickets {
    * The validation an id stands for, when it was issued for this account and exactly this key and
    * has not expired; the id is used up either way. Anything else is undefined: validate again.
    */
-  redeem(id: string | undefined, accountId: string, key: string): Validation | undefined {
+  redeem(id: string | undefined, accountId: string, key: string): RedeemedValidation | undefined {
     if (id === undefined) return undefined;
     const t = this.#tickets.get(id);
     if (!t || t.accountId !== accountId) return undefined;
     this.#tickets.delete(id);
-    return t.key === key && this.clock.now() < t.expiresAt ? t.validation : undefined;
+    return t.key === key && this.clock.now() < t.expiresAt ? { validation: t.validation, keyVersionInUse: t.keyVersionInUse } : undefined;
   }
 }

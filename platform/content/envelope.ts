@@ -134,6 +134,7 @@ export class Envelope {
             reservedMessages: this.#reservation(0),
           });
           this.byok.reportHealthy(accountId);
+          this.byok.noteKeyVersion(accountId, dk.keyVersion);
           return this.#byokEncryptCache.set(slot, { id, key: dk.plaintext, createdAt: this.ctx.clock.now(), reserved: this.#reservation(0), meta: { accountId, source: choice.key.source, keyVersion: dk.keyVersion } });
         });
       } catch (err) {

@@ -56,4 +56,10 @@ export interface CustomerKey {
   generateDataKey(): Promise<WrappedDataKey>;
   /** Unwraps a data key wrapped by `keyRef`. Throws CustomerKeyError. */
   unwrapDataKey(wrapped: Buffer, keyRef: string): Promise<Buffer>;
+  /**
+   * The key version the last successful read of the key found current (Azure Key Vault: the
+   * version new data keys are wrapped with); undefined before a read, and for keys without
+   * visible versions (AWS KMS).
+   */
+  keyVersionInUse?(): string | undefined;
 }

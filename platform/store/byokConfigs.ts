@@ -55,6 +55,8 @@ interface ByokRecordFields {
   readonly revertingSince: number | null;
   /** Whether that revert gives up data keys the customer key refuses (DELETE ?force=true). */
   readonly revertingForce: boolean;
+  /** Azure: the key version that wraps new data keys, as last used or validated; null for AWS or when not known yet. */
+  readonly keyVersionInUse: string | null;
 }
 
 /** A stored configuration, decoded: a discriminated union on `provider`, so `reference` narrows with it. */
@@ -75,6 +77,7 @@ interface Row {
   updated_at: number;
   reverting_since: number | null;
   reverting_force: number;
+  key_version_in_use: string | null;
 }
 
 /** Reads an account's configuration. */
@@ -95,17 +98,19 @@ export function getByokRecord(db: Db, accountId: string): ByokRecord | undefined
     updatedAt: r.updated_at,
     revertingSince: r.reverting_since,
     revertingForce: r.reverting_force === 1,
+    keyVersionInUse: r.key_version_in_use,
   };
 }
 
 /** Inserts or replaces an account's configuration (a revert in progress is set apart, by `setReverting`). */
 export function saveByokRecord(db: Db, rec: ByokRecord): void {
   db.prepare(
-    `INSERT INTO byok_configs (account_id, provider, reference, nickname, activation_date, validation, etag, activated_at, fallback_reason, fallback_since, created_at, updated_at)
-     VALUES (@account_id, @provider, @reference, @nickname, @activation_date, @validation, @etag, @activated_at, @fallback_reason, @fallback_since, @created_at, @updated_at)
+    `INSERT INTO byok_configs (account_id, provider, reference, nickname, activation_date, validation, etag, activated_at, fallback_reason, fallback_since, created_at, updated_at, key_version_in_use)
+     VALUES (@account_id, @provider, @reference, @nickname, @activation_date, @validation, @etag, @activated_at, @fallback_reason, @fallback_since, @created_at, @updated_at, @key_version_in_use)
      ON CONFLICT(account_id) DO UPDATE SET provider = excluded.provider, reference = excluded.reference, nickname = excluded.nickname,
        activation_date = excluded.activation_date, validation = excluded.validation, etag = excluded.etag, activated_at = excluded.activated_at,
-       fallback_reason = excluded.fallback_reason, fallback_since = excluded.fallback_since, updated_at = excluded.updated_at`,
+       fallback_reason = excluded.fallback_reason, fallback_since = excluded.fallback_since, updated_at = excluded.updated_at,
+       key_version_in_use = excluded.key_version_in_use`,
   ).run({
     account_id: rec.accountId,
     provider: rec.provider,
@@ -119,7 +124,13 @@ export function saveByokRecord(db: Db, rec: ByokRecord): void {
     fallback_since: rec.fallbackSince,
     created_at: rec.createdAt,
     updated_at: rec.updatedAt,
+    key_version_in_use: rec.keyVersionInUse,
   });
+}
+
+/** Records the key version that wrapped the account's newest data key (a versionless Azure key followed a rotation). */
+export function setKeyVersionInUse(db: Db, accountId: string, version: string): void {
+  db.prepare("UPDATE byok_configs SET key_version_in_use = ? WHERE account_id = ?").run(version, accountId);
 }
 
 /** Records the start or end of a fallback. */

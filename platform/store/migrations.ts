@@ -85,4 +85,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE byok_configs ADD COLUMN reverting_since INTEGER;
   ALTER TABLE byok_configs ADD COLUMN reverting_force INTEGER NOT NULL DEFAULT 0;
   `,
+  // 6: the Key Vault key version that wraps the account's new data keys (Azure; NULL for AWS, and
+  // for configurations stored before: set again by the next data key or registration).
+  `
+  ALTER TABLE byok_configs ADD COLUMN key_version_in_use TEXT;
+  `,
 ];

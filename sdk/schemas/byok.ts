@@ -104,6 +104,13 @@ export type ByokStatus = z.infer<typeof ByokStatus>;
 const stored = {
   ...lifecycle,
   status: ByokStatus,
+  /**
+   * Azure: the exact Key Vault key version that wraps new data keys — `keyVersion` when pinned; when
+   * versionless, the key's newest version as the platform last saw it (at registration, then each
+   * time it wraps a new data key, so it follows a rotation once cached data keys expire). AWS: null
+   * (KMS does not say which backing key of a key it uses).
+   */
+  keyVersionInUse: KeyVaultKeyVersion.nullable(),
   validation: Validation,
   etag: z.string(),
   createdAt: Timestamp,

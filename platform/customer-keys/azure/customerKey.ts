@@ -50,6 +50,8 @@ export interface AzureKeySession {
   unwrap(keyId: string, wrapped: Buffer): Promise<Buffer>;
   generateDataKey(): Promise<WrappedDataKey>;
   unwrapDataKey(wrapped: Buffer, keyRef: string): Promise<Buffer>;
+  /** The version the last successful `getKey` answered with; undefined before one. */
+  currentVersion(): string | undefined;
 }
 
 /** Path of a versioned key id: `/keys/<name>/<32 hex version>`. */
@@ -93,16 +95,38 @@ async function withDeadline<T>(timeoutMs: number, run: (abortSignal: AbortSignal
   }
 }
 
+/**
+ * The agent of a test vault: Node's roots plus `caCertPem`, and, with `vaultAddress`, connections
+ * to the vault host opened to that loopback address instead. The TLS server name stays the vault
+ * host (Node's agent sets `servername` from the request's host before `createConnection`), so the
+ * certificate is still checked against it. Other hosts (the authority) connect as usual.
+ */
+function testAgent(o: ResolvedAzureCustomerKeyOptions): https.Agent {
+  const ca = o.caCertPem === undefined ? undefined : [...tls.rootCertificates, o.caCertPem];
+  const address = o.vaultAddress;
+  const vaultHostname = new URL(o.vaultUrl).hostname;
+  class VaultAgent extends https.Agent {
+    override createConnection(options: Parameters<https.Agent["createConnection"]>[0], callback?: Parameters<https.Agent["createConnection"]>[1]) {
+      const redirect = address !== undefined && options.host?.toLowerCase() === vaultHostname;
+      const target = redirect ? { ...options, host: address.host, port: address.port, servername: vaultHostname } : options;
+      return super.createConnection(target, callback);
+    }
+  }
+  return new VaultAgent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) });
+}
+
 /** Creates the calls for one account's Azure customer key; nothing is called until a method runs. */
 export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKeySession {
   const o = resolveAzureCustomerKeyOptions(options);
   let credential: TokenCredential | undefined = o.credential;
   let keyClient: KeyClient | undefined;
+  let lastVersion: string | undefined;
   const cryptoClients = new Map<string, CryptographyClient>();
   const policies: NonNullable<KeyClientOptions["additionalPolicies"]> = [];
-  if (o.caCertPem !== undefined) {
+  const transport: NonNullable<KeyClientOptions["additionalPolicies"]> = [];
+  if (o.caCertPem !== undefined || o.vaultAddress !== undefined) {
     // Node's roots plus the extra CA: verification stays on, the test vault's CA is just one more root.
-    const agent = new https.Agent({ ca: [...tls.rootCertificates, o.caCertPem], keepAlive: true });
+    const agent = testAgent(o);
     const caPolicy: AzurePipelinePolicy = {
       name: "ekmVaultCa",
       sendRequest: (request, next) => {
@@ -110,7 +134,8 @@ export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKe
         return next(request);
       },
     };
-    policies.push({ policy: caPolicy, position: "perCall" });
+    transport.push({ policy: caPolicy, position: "perCall" });
+    policies.push(...transport);
   }
   if (o.onCall !== undefined) {
     const onCall = o.onCall;
@@ -152,6 +177,10 @@ export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKe
     // The same HTTP client as the vault's: tests answer Entra ID in process too.
     credential = new ClientSecretCredential(o.tenantId, o.clientId, o.clientSecret, {
       authorityHost: o.authorityHost,
+      // MSAL asks login.microsoftonline.com about an authority it does not know; a test authority has no entry there.
+      ...(o.customAuthority ? { disableInstanceDiscovery: true } : {}),
+      // The test CA (and vault address) only: the call counter is for vault requests.
+      additionalPolicies: [...transport],
       ...(o.httpClient === undefined ? {} : { httpClient: o.httpClient }),
     });
     return credential;
@@ -235,6 +264,7 @@ export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKe
       if (name.toLowerCase() !== o.keyName.toLowerCase() || (o.keyVersion !== undefined && version !== o.keyVersion)) {
         throw new CustomerKeyError("invalid-key", action, `${action} for ${o.keyId} answered with another key (${key.id}) — check the vault URL`);
       }
+      lastVersion = version;
       return key;
     },
 
@@ -280,6 +310,8 @@ export function createAzureKeySession(options: AzureCustomerKeyOptions): AzureKe
     unwrapDataKey(wrapped, keyRef) {
       return session.unwrap(keyRef, wrapped);
     },
+
+    currentVersion: () => lastVersion,
   };
   return session;
 }
@@ -297,5 +329,6 @@ export function createAzureCustomerKey(options: AzureCustomerKeyOptions): Custom
     validate: () => validateAzureKey(session),
     generateDataKey: () => session.generateDataKey(),
     unwrapDataKey: (wrapped, keyRef) => session.unwrapDataKey(wrapped, keyRef),
+    keyVersionInUse: () => session.currentVersion(),
   };
 }

@@ -64,6 +64,18 @@ export interface AzureCustomerKeyOptions {
    */
   readonly caCertPem?: string;
   /**
+   * The Microsoft Entra authority for tokens instead of the vault cloud's, for a local emulator
+   * (test only). MSAL's instance discovery is then off: it does not know that authority.
+   * @default the vault cloud's authority (`authorityHostFor`)
+   */
+  readonly authorityHost?: string;
+  /**
+   * Opens the vault host's TCP connections to this (loopback) address instead of resolving the host,
+   * for a local emulator (test only). TLS still verifies the certificate against the vault host.
+   * @default DNS
+   */
+  readonly vaultAddress?: { readonly host: string; readonly port: number };
+  /**
    * Skips the SDK's check that the vault's authentication challenge names a resource whose domain
    * the vault host is under (`.vault.azure.net` for `https://vault.azure.net`). Only a test vault on
    * a non-Azure host needs this; the platform sets it only for hosts outside the Key Vault DNS
@@ -118,6 +130,9 @@ export interface ResolvedAzureCustomerKeyOptions {
   readonly credential?: TokenCredential;
   readonly httpClient?: AzureHttpClient;
   readonly caCertPem?: string;
+  readonly vaultAddress?: { readonly host: string; readonly port: number };
+  /** True when `authorityHost` was given (a test authority MSAL does not know). */
+  readonly customAuthority: boolean;
   readonly disableChallengeResourceVerification: boolean;
   readonly timeoutMs: number;
   readonly onCall?: (operation: string) => void;
@@ -180,12 +195,14 @@ export function resolveAzureCustomerKeyOptions(opts: AzureCustomerKeyOptions): R
     credential: opts.credential,
     httpClient: opts.httpClient,
     caCertPem: opts.caCertPem,
+    vaultAddress: opts.vaultAddress,
+    customAuthority: opts.authorityHost !== undefined,
     disableChallengeResourceVerification: opts.disableChallengeResourceVerification ?? false,
     timeoutMs,
     onCall: opts.onCall,
     onOperatorDetail: opts.onOperatorDetail,
     now: opts.now ?? Date.now,
-    authorityHost: authorityHostFor(vaultHost),
+    authorityHost: opts.authorityHost ?? authorityHostFor(vaultHost),
   };
 }
 

@@ -21,6 +21,7 @@ const rec = (over: Fields = {}): ByokRecord => ({
   updatedAt: 0,
   revertingSince: null,
   revertingForce: false,
+  keyVersionInUse: null,
   ...over,
 });
 

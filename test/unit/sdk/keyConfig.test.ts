@@ -42,7 +42,7 @@ describe("ByokKeyConfig", () => {
     expect(keyConfigOf(request)).to.deep.equal({ provider: "azure", azure: AZURE });
     expect(ByokKeyConfig.parse(keyConfigOf(request))).to.deep.equal({ provider: "azure", azure: AZURE });
     expect(Object.keys(StoredByokConfiguration.options[0].shape).sort()).to.deep.equal(
-      ["activationDate", "aws", "createdAt", "etag", "nickname", "provider", "status", "updatedAt", "validation"],
+      ["activationDate", "aws", "createdAt", "etag", "keyVersionInUse", "nickname", "provider", "status", "updatedAt", "validation"],
     );
   });
 
