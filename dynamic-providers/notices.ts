@@ -61,6 +61,17 @@ export function stateNotice(outs: ByokOutputs): { level: "info" | "warn"; messag
   return undefined;
 }
 
+/**
+ * What refresh found about the Azure key version, when it moved: a versionless key follows its
+ * rotation, so new data keys are wrapped by another version with no change to the stack.
+ * @param previous the version in use the state held, if any.
+ */
+export function keyVersionNotice(outs: ByokOutputs, previous: unknown): string | undefined {
+  const now = outs.keyVersionInUse;
+  if (now === undefined || typeof previous !== "string" || previous === now) return undefined;
+  return `${prefix(outs.accountId)} the key version in use moved from ${previous} to ${now}: new data keys are wrapped by ${now}; content from before still decrypts with ${previous}`;
+}
+
 /** Messages before and after a revert to platform-managed keys. */
 export const revertProgress = {
   start: (accountId: string, force: boolean): string =>

@@ -18,7 +18,7 @@ import { resolvePlatformConnection, type PlatformConnection } from "../component
 import { PREVIEW_INPUT, checkByokInputs, dryRunFailure, needsDryRun, validationFailures } from "./check";
 import { diffByok, sameKey } from "./diff";
 import { forEngine } from "./failures";
-import { activationNotices, revertProgress, stepLines, stateNotice } from "./notices";
+import { activationNotices, keyVersionNotice, revertProgress, stepLines, stateNotice } from "./notices";
 import { providerLog } from "./log";
 import type { CheckFailure } from "./check";
 import type { ByokInputs, ByokOutputs, PropertyBag } from "./types";
@@ -328,6 +328,8 @@ export async function read(id: string, props: PropertyBag | undefined, ctx: Oper
   }
   const notice = stateNotice(outs);
   if (notice) await (notice.level === "warn" ? warnOf(ctx) : infoOf(ctx))(notice.message);
+  const moved = keyVersionNotice(outs, props?.keyVersionInUse);
+  if (moved) await infoOf(ctx)(moved);
   return { id: accountId, props: outs, inputs: inputsOf(outs) };
 }
 

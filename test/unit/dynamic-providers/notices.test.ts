@@ -1,7 +1,7 @@
 // What the provider tells the user, and how check failures reach the engine: exact texts.
 import { expect } from "chai";
 import { forEngine, engineCheckLines } from "../../../dynamic-providers/failures";
-import { activationNotices, stateNotice, stepLines } from "../../../dynamic-providers/notices";
+import { activationNotices, keyVersionNotice, stateNotice, stepLines } from "../../../dynamic-providers/notices";
 import type { ByokOutputs } from "../../../dynamic-providers/types";
 
 const NOW = Date.parse("2026-06-01T00:00:00Z");
@@ -45,6 +45,22 @@ describe("stateNotice", () => {
     });
     expect(stateNotice(outs({}))).to.equal(undefined);
   });
+});
+
+describe("keyVersionNotice", () => {
+  const outs = (keyVersionInUse?: string) => ({ accountId: ID, status: "active", effectiveKeySource: "byok", ...(keyVersionInUse ? { keyVersionInUse } : {}) }) as ByokOutputs;
+  const [V1, V2] = ["0".repeat(31) + "1", "0".repeat(31) + "2"];
+  it("tells that a versionless key moved to another version, naming both", () => {
+    expect(keyVersionNotice(outs(V2), V1)).to.equal(
+      `ByokConfiguration ${ID}: the key version in use moved from ${V1} to ${V2}: new data keys are wrapped by ${V2}; content from before still decrypts with ${V1}`,
+    );
+  });
+  const quiet: [string, string | undefined, unknown][] = [
+    ["the same version", V1, V1],
+    ["a first version (nothing was known before)", V1, undefined],
+    ["no version in use (AWS)", undefined, V1],
+  ];
+  for (const [what, now, before] of quiet) it(`says nothing for ${what}`, () => expect(keyVersionNotice(outs(now), before)).to.equal(undefined));
 });
 
 describe("stepLines", () => {
