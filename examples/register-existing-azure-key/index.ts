@@ -38,6 +38,5 @@ export const status = registration.status;
 export const effectiveKeySource = registration.effectiveKeySource;
 export const platformKeyVersion = registration.platformKeyVersion;
 export const keyVersionInUse = registration.keyVersionInUse;
-export const keyVersion = registration.config.apply((c) => (c.provider === "azure" ? c.azure.keyVersion : undefined));
 export const fallback = registration.fallback;
 export const checks = registration.validation.apply((v) => v.checks.map((c) => `${c.name}: ${c.status}`));

@@ -74,13 +74,34 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     expect(r.code, transcriptOf(r)).to.equal(0);
     return r;
   };
+  /**
+   * The platform's log once the lines of requests already answered have arrived (they reach this
+   * process through a pipe, a moment after the answer): no new line for 200 ms.
+   */
+  async function settledLog(): Promise<string[]> {
+    let lines = platformLog();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 200));
+      const now = platformLog();
+      if (now.length === lines.length) return now;
+      lines = now;
+    }
+  }
   /** Runs a command, counting the platform calls it made. */
   async function counted(label: string, run: () => Promise<PulumiResult>): Promise<{ r: PulumiResult; calls: Record<string, number> }> {
-    const mark = platformLog().length;
+    const mark = (await settledLog()).length;
     const r = await run();
-    const calls = platformCalls(platformLog(), mark - 1);
+    const calls = platformCalls(await settledLog(), mark - 1);
     callReport.push(`${label.padEnd(44)} ${String(r.ms).padStart(6)} ms  ${JSON.stringify(calls)}`);
     return { r, calls };
+  }
+  /** The ByokConfiguration's outputs in the stack's state (what refresh writes), from `pulumi stack export`. */
+  async function resourceOutputs(): Promise<Record<string, unknown>> {
+    const text = (await pulumiOk(project, ["stack", "export"], { stack: STACK })).stdout;
+    const resources = (JSON.parse(text) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } }).deployment.resources ?? [];
+    const byok = resources.filter((r) => r.type === BYOK_CONFIGURATION_TYPE);
+    expect(byok, "one ByokConfiguration in the state").to.have.length(1);
+    return byok[0].outputs ?? {};
   }
   async function previewJson(args: string[] = []): Promise<{ r: PulumiResult; preview: PreviewJson }> {
     const r = await runPulumi(project, ["preview", "--json", ...args], { stack: STACK });
@@ -153,7 +174,6 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     const outputs = await stackOutputs(project, STACK);
     expect(outputs).to.deep.include({ accountId, nickname: "Fabrikam key", status: "active", effectiveKeySource: "byok" });
     expect(outputs.checks).to.deep.equal(AZURE_VALIDATION_STEPS.map((s) => `${s}: ok`));
-    expect(outputs).not.to.have.property("keyVersion");
     expect(outputs.keyVersionInUse, "the version the registration found current").to.equal(v1);
 
     const live = await state();
@@ -191,7 +211,8 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     const after = (await state()).byok!;
     expect(after.provider === "azure" && after.azure.keyVersion).to.equal(v1);
     expect(after.createdAt, "the same configuration, changed in place").to.equal(before.createdAt);
-    expect(await stackOutputs(project, STACK)).to.deep.include({ keyVersion: v1, keyVersionInUse: v1 });
+    expect((await stackOutputs(project, STACK)).keyVersionInUse).to.equal(v1);
+    expect(((await resourceOutputs()).config as { azure: { keyVersion?: string } }).azure.keyVersion).to.equal(v1);
 
     const v2 = await rotate();
     expect(v2).not.to.equal(v1);
@@ -217,18 +238,19 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     }
 
     // The state holds what the unpin's registration found current.
-    expect((await stackOutputs(project, STACK)).keyVersionInUse).to.equal(v2);
-    const refreshed = await counted("preview --refresh (rotation)", () => runPulumi(project, ["preview", "--refresh", "--json", "--expect-no-changes"], { stack: STACK }));
+    expect((await resourceOutputs()).keyVersionInUse).to.equal(v2);
+    const refreshed = await counted("preview --refresh (rotation)", () => runPulumi(project, ["preview", "--refresh", "--diff", "--expect-no-changes"], { stack: STACK }));
     ok(refreshed.r);
-    const preview = parsePreview(refreshed.r);
-    expect(byokOps(preview).filter((op) => op !== "refresh" && op !== "same"), "a rotation needs no change to the stack").to.deep.equal([]);
-    const refresh = (preview.steps ?? []).find((s) => s.op === "refresh" && s.urn.endsWith("::byok"));
-    expect(refresh, JSON.stringify(preview.steps)).to.not.equal(undefined);
-    expect(refresh!.oldState?.outputs?.keyVersionInUse, "the state's version").to.equal(v2);
-    expect(refresh!.newState?.outputs?.keyVersionInUse, "refresh read the version in use now").to.equal(v3);
-    const moved = (preview.diagnostics ?? []).map((d) => d.message).find((m) => m.includes(`ByokConfiguration ${accountId}: the key version in use moved from ${v2} to ${v3}: `));
-    expect(moved, JSON.stringify(preview.diagnostics)).to.be.a("string");
+    // The refresh's diff of the resource's outputs, and the provider's note (info goes to stderr).
+    expect(refreshed.r.stdout, transcriptOf(refreshed.r)).to.match(new RegExp(`~ pulumi-nodejs:dynamic/ekm:ByokConfiguration: \\(refresh\\)[^]*?~ keyVersionInUse\\s+: "${v2}" => "${v3}"`));
+    expect(`${refreshed.r.stdout}\n${refreshed.r.stderr}`, transcriptOf(refreshed.r)).to.include(
+      `ByokConfiguration ${accountId}: the key version in use moved from ${v2} to ${v3}: new data keys are wrapped by ${v3}; content from before still decrypts with ${v2}`,
+    );
     expect(refreshed.calls.getKeyManagement, "read went to the platform").to.be.at.least(1);
+    const refresh = await counted("refresh (rotation)", () => runPulumi(project, ["refresh", "--yes"], { stack: STACK }));
+    ok(refresh.r);
+    expect((await resourceOutputs()).keyVersionInUse, "the refreshed state holds the version in use now").to.equal(v3);
+    ok(await runPulumi(project, ["preview", "--expect-no-changes"], { stack: STACK }));
   });
 
   it("a key disabled out of band shows in preview --refresh as degraded with the reason; enabled again, it recovers", async () => {
@@ -236,17 +258,20 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     const fallback = await encrypt("Fabrikam: written while the key is disabled");
     expect(fallback.keySource, "new content falls back to the platform key").to.equal("platform");
 
-    const { r, calls } = await counted("preview --refresh (disabled key)", () => runPulumi(project, ["preview", "--refresh", "--json"], { stack: STACK }));
+    const live = await state();
+    expect(live).to.deep.include({ effectiveKeySource: "platform-fallback" });
+    expect(live.byok?.status).to.equal("degraded");
+    const reason = live.fallback!.reason;
+    expect(reason).to.match(new RegExp(`^keyvault:WrapKey not attempted: key ${azure.vaultUrl}keys/${azure.keyName}/${newest} is disabled — enable it: `));
+
+    const { r, calls } = await counted("preview --refresh (disabled key)", () => runPulumi(project, ["preview", "--refresh", "--diff"], { stack: STACK }));
     ok(r);
-    const preview = parsePreview(r);
-    const refresh = (preview.steps ?? []).find((s) => s.op === "refresh" && s.urn.endsWith("::byok"));
-    expect(refresh?.newState?.outputs, JSON.stringify(preview.steps)).to.deep.include({ status: "degraded", effectiveKeySource: "platform-fallback" });
-    const reason = (refresh!.newState!.outputs!.fallback as { reason: string }).reason;
-    expect(reason).to.match(/disabled/);
-    const warning = (preview.diagnostics ?? []).find((d) => d.severity === "warning" && d.message.includes(`ByokConfiguration ${accountId}: status degraded: new content falls back to the platform key since `));
-    expect(warning, JSON.stringify(preview.diagnostics)).to.not.equal(undefined);
-    expect(warning!.message).to.include(reason);
+    expect(r.stdout, transcriptOf(r)).to.match(/~ pulumi-nodejs:dynamic\/ekm:ByokConfiguration: \(refresh\)[^]*?~ status\s+: "active" => "degraded"/);
+    expect(`${r.stdout}\n${r.stderr}`, transcriptOf(r)).to.include(`ByokConfiguration ${accountId}: status degraded: new content falls back to the platform key since ${live.fallback!.since}: ${reason}`);
     expect(calls.getKeyManagement).to.be.at.least(1);
+    const refresh = await counted("refresh (disabled key)", () => runPulumi(project, ["refresh", "--yes"], { stack: STACK }));
+    ok(refresh.r);
+    expect(await resourceOutputs()).to.deep.include({ status: "degraded", effectiveKeySource: "platform-fallback", fallback: live.fallback });
 
     await setEnabled(true);
     // The platform's maintenance (every second here) probes a key in fallback and recovers.
@@ -255,7 +280,9 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
     expect([back.keySource, back.keyVersion]).to.deep.equal(["byok-azure", newest]);
     const settled = await counted("refresh (recovered)", () => runPulumi(project, ["refresh", "--yes"], { stack: STACK }));
     ok(settled.r);
-    expect(await stackOutputs(project, STACK)).to.deep.include({ status: "active", effectiveKeySource: "byok" });
+    const recovered = await resourceOutputs();
+    expect(recovered).to.deep.include({ status: "active", effectiveKeySource: "byok" });
+    expect(recovered).not.to.have.property("fallback");
     const events = (await client.listEvents(accountId, { limit: 500 })).events.map((e) => e.type);
     expect(events).to.include.members(["byok.fallback", "byok.recovered"]);
   });
