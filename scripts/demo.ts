@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     const rows = [];
     for (const c of stacks) {
       const state = await c.client.getKeyManagement(c.accountId);
+      if (state.byok === null) throw new Error(`pulumi up of ${c.name}'s program registered no key (see its output above)`);
       rows.push({
         customer: c.name,
         account: c.accountId,
