@@ -6,7 +6,7 @@
 // checked for that name) and the emulator's CA.
 import { expect } from "chai";
 import { KEY_VAULT_DATA_ACTIONS } from "../../../sdk/contract";
-import { PlatformError, type PlatformClient, type PutByokRequest } from "../../../sdk";
+import { PlatformError, type PlatformClient } from "../../../sdk";
 import { DAY_MS, ManualClock, defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../../platform";
 import { startAzureCustomer, type AzureCustomer } from "../../support/azureCustomer";
 import { raw, startTestPlatform, type TestPlatform } from "../../support/platform";
@@ -105,7 +105,7 @@ describe("platform: BYOK on Azure Key Vault (the Key Vault emulator process over
   it("follows a rotation when versionless, keeps a pinned version, and still decrypts content from before", async () => {
     const { accountId, client, keyName, version, request } = await onboard();
     const pinned = await tp.newAccount();
-    const pinnedRequest: PutByokRequest = { ...request, azure: { ...(request as Extract<PutByokRequest, { provider: "azure" }>).azure, keyVersion: version } };
+    const pinnedRequest = customer.byokRequest({ keyName, pin: version, activationDate: request.activationDate });
     await client.putByok(accountId, request);
     expect((await pinned.client.putByok(pinned.accountId, pinnedRequest)).keyVersionInUse).to.equal(version);
     const before = await client.encryptContent(accountId, "before rotation");
