@@ -94,6 +94,21 @@ async function main(): Promise<void> {
       );
       console.log(`${label.padEnd(8)} | ${mibps(base).padStart(19)} | ${mibps(byok).padStart(19)} | ${(byok.bytesPerSecond / base.bytesPerSecond).toFixed(2).padStart(5)}`);
     }
+    // The same comparison per message: one platform and one BYOK encrypt after another (order
+    // alternating), each timed alone; the medians ignore the stalls a busy machine adds to both.
+    const perMessage: string[] = [];
+    for (const [label, size] of SIZES) {
+      const payload = randomBytes(size);
+      const t = { platform: [] as number[], byok: [] as number[] };
+      const n = Math.max(200, Math.round((BUDGET_MS * 4096) / size));
+      for (let i = 0; i < n; i++) {
+        for (const side of i % 2 === 0 ? (["platform", "byok"] as const) : (["byok", "platform"] as const)) {
+          t[side].push(await timed(() => env.encrypt(side === "byok" ? byokAcct.accountId : platformAcct.accountId, payload)));
+        }
+      }
+      perMessage.push(`${label} ${(median(t.platform) / median(t.byok)).toFixed(2)} (${(median(t.platform) * 1000).toFixed(0)} / ${(median(t.byok) * 1000).toFixed(0)} µs, ${n} each)`);
+    }
+    console.log(`per-message medians, interleaved: platform ÷ BYOK time: ${perMessage.join("; ")}`);
 
     // Vault calls per 10,000 encrypts, from a cold cache, with the default bounds.
     env.forget(byokAcct.accountId);
