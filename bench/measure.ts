@@ -37,11 +37,14 @@ export const SIZES: readonly [string, number][] = [
 /** Time budget per measurement; BENCH_MS overrides it. */
 export const BUDGET_MS = Number(process.env.BENCH_MS ?? 1500);
 
+/** Alternating rounds per comparison; BENCH_ROUNDS overrides it (more rounds steady the medians on a busy machine). */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
 /**
  * Measures `a` and `b` in alternating rounds and returns the median rate of each, so a noisy
  * neighbour slows both sides alike instead of skewing one.
  */
-export async function compare(payloadBytes: number, budgetMs: number, a: () => unknown, b: () => unknown, rounds = 5): Promise<[Rate, Rate]> {
+export async function compare(payloadBytes: number, budgetMs: number, a: () => unknown, b: () => unknown, rounds = ROUNDS): Promise<[Rate, Rate]> {
   const ra: Rate[] = [];
   const rb: Rate[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -169,6 +169,12 @@ function findKeyReference(inputs: Record<string, unknown>): Pick<ByokKeyConfig, 
   return Object.values(inputs ?? {}).find(isRef);
 }
 
+/** The `azure.keyVersion` of a key reference, when it is a string (mocked inputs may be anything). */
+function pinnedVersion(reference: object): string | undefined {
+  const v = (reference as { azure?: { keyVersion?: unknown } }).azure?.keyVersion;
+  return typeof v === "string" ? v.toLowerCase() : undefined;
+}
+
 function builtinResources(options: EkmMocksOptions): Record<string, ResourceMock> {
   return {
     "aws:kms/key:Key": ({ name, inputs, provider }, ctx) => {
@@ -343,6 +349,8 @@ function byokConfiguration({ type, name, inputs }: MockResourceArgs, ctx: MockCo
       createdAt: checkedAt,
       updatedAt: checkedAt,
       platformKeyVersion: "pk-1",
+      // Azure: the version that wraps new data keys (the pinned one, else a stable fake newest version); AWS has none.
+      ...(reference?.provider === "azure" ? { keyVersionInUse: pinnedVersion(reference) ?? fakeHex(`key-version:${canonicalJson(reference)}`, 32) } : {}),
       fallback: reason === undefined ? null : { reason, since: checkedAt },
     },
   };

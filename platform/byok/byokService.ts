@@ -210,13 +210,21 @@ export class ByokService {
     }
   }
 
-  /** Decides the key for new content, activating and rechecking on the way. */
+  /** Activation dates in ms, per cached record: `selectForEncrypt` runs per message. */
+  readonly #activationMs = new WeakMap<ByokRecord, number>();
+
+  /** Decides the key for new content, activating and rechecking on the way; runs once per encrypted message. */
   selectForEncrypt(accountId: string): EncryptChoice {
     const rec = this.record(accountId);
     // Once a revert started, new content never goes to the customer key again, across restarts too.
-    if (!rec || this.isReverting(accountId)) return { kind: "platform" };
+    if (!rec || this.reverting.has(accountId) || rec.revertingSince !== null) return { kind: "platform" };
     const now = this.ctx.clock.now();
-    if (now < activationDateMs(rec.activationDate)) return { kind: "platform" };
+    let activation = this.#activationMs.get(rec);
+    if (activation === undefined) {
+      activation = activationDateMs(rec.activationDate);
+      this.#activationMs.set(rec, activation);
+    }
+    if (now < activation) return { kind: "platform" };
     this.#activateIfDue(rec, now);
     if (rec.fallbackSince !== null) {
       const schedule = this.#recheck.get(accountId);

@@ -20,12 +20,23 @@ export function wrapConfigKey(config: WrapConfig): string {
 /** Caches CustomerKey clients by account and wrap config. */
 export class CustomerKeyPool {
   readonly #clients = new Map<string, CustomerKey>();
+  /**
+   * Each config object's slot: `for` runs per encrypted message, and building the slot (canonical
+   * JSON, then a fresh string to hash) costs microseconds; a kept string keeps its hash. Configs
+   * are never mutated (a change is a new record).
+   */
+  readonly #slots = new WeakMap<WrapConfig, { readonly accountId: string; readonly slot: string }>();
 
   constructor(private readonly ctx: PlatformContext) {}
 
   /** The client for an account's configuration, built on first use. */
   for(accountId: string, config: WrapConfig): CustomerKey {
-    const slot = `${accountId}|${wrapConfigKey(config)}`;
+    let memo = this.#slots.get(config);
+    if (memo === undefined || memo.accountId !== accountId) {
+      memo = { accountId, slot: `${accountId}|${wrapConfigKey(config)}` };
+      this.#slots.set(config, memo);
+    }
+    const slot = memo.slot;
     let key = this.#clients.get(slot);
     if (!key) {
       key = this.build(accountId, config);

@@ -382,7 +382,7 @@ export function mapAzureError(err: unknown, ctx: AzureErrorContext): CustomerKey
     return make(
       "unavailable",
       ctx,
-      `${action} failed: the TLS certificate of ${host} is not trusted (${p.code}) — Key Vault's certificates chain to public roots, so something on the network path replaced it (a TLS-inspecting proxy?); a test vault needs its CA (caCertPem)`,
+      `${action} failed: the TLS certificate of ${host} is not trusted (${p.code}) — Key Vault's certificates chain to public roots, so something on the network path replaced it (a TLS-inspecting proxy?); a test vault needs its CA (--azure-ca-file, or caCertPem)`,
     );
   }
   if (p.code !== undefined && NETWORK_ERRORS.has(p.code)) {

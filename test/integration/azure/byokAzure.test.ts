@@ -6,7 +6,7 @@
 // checked for that name) and the emulator's CA.
 import { expect } from "chai";
 import { KEY_VAULT_DATA_ACTIONS } from "../../../sdk/contract";
-import { PlatformError, type PlatformClient, type PutByokRequest } from "../../../sdk";
+import { PlatformError, type PlatformClient } from "../../../sdk";
 import { DAY_MS, ManualClock, defaultCustomerKeys, defaultSettings, type PlatformSettings } from "../../../platform";
 import { startAzureCustomer, type AzureCustomer } from "../../support/azureCustomer";
 import { raw, startTestPlatform, type TestPlatform } from "../../support/platform";
@@ -105,7 +105,7 @@ describe("platform: BYOK on Azure Key Vault (the Key Vault emulator process over
   it("follows a rotation when versionless, keeps a pinned version, and still decrypts content from before", async () => {
     const { accountId, client, keyName, version, request } = await onboard();
     const pinned = await tp.newAccount();
-    const pinnedRequest: PutByokRequest = { ...request, azure: { ...(request as Extract<PutByokRequest, { provider: "azure" }>).azure, keyVersion: version } };
+    const pinnedRequest = customer.byokRequest({ keyName, pin: version, activationDate: request.activationDate });
     await client.putByok(accountId, request);
     expect((await pinned.client.putByok(pinned.accountId, pinnedRequest)).keyVersionInUse).to.equal(version);
     const before = await client.encryptContent(accountId, "before rotation");
@@ -186,6 +186,41 @@ describe("platform: BYOK on Azure Key Vault (the Key Vault emulator process over
         expect((await customer.admin.requests()).filter((r) => r.area !== "admin"), "the emulator was not called").to.deep.equal([]);
       });
     }
+  });
+
+  describe("TLS stays verified under the overrides", () => {
+    /** A platform with other test overrides against the same emulator; `validate` returns the GetKey check. */
+    async function getKeyCheck(azureTest: NonNullable<PlatformSettings["azureTest"]>, vaultUrl: string): Promise<{ status: string; message: string }> {
+      const settings: PlatformSettings = { ...defaultSettings({}), ...customer.platformSettings(), azureTest };
+      const other = await startTestPlatform({ settings, maintenanceIntervalMs: 3_600_000 });
+      try {
+        const { accountId, client } = await other.newAccount();
+        const body = { ...customer.byokRequest(), azure: { vaultUrl, tenantId: customer.tenantId, keyName: customer.keyName } } as const;
+        const { validation } = await client.validateByok(accountId, body);
+        expect(validation.checks.slice(1).map((c) => c.status)).to.deep.equal(["skipped", "skipped", "skipped"]);
+        return validation.checks[0];
+      } finally {
+        await other.close();
+      }
+    }
+
+    it("refuses a vault host the emulator's certificate does not name (ERR_TLS_CERT_ALTNAME_INVALID)", async () => {
+      const { authorityHost, caFile } = customer.platformSettings().azureTest!;
+      const check = await getKeyCheck({ authorityHost, caFile, vaultEndpoints: { "not-in-cert.vault.azure.net": `127.0.0.1:${customer.emulator.port}` } }, "https://not-in-cert.vault.azure.net/");
+      expect(check).to.deep.equal({
+        name: "keyvault:GetKey",
+        status: "failed",
+        message:
+          "keyvault:GetKey failed: the TLS certificate of not-in-cert.vault.azure.net is not trusted (ERR_TLS_CERT_ALTNAME_INVALID) — Key Vault's certificates chain to public roots, so something on the network path replaced it (a TLS-inspecting proxy?); a test vault needs its CA (--azure-ca-file, or caCertPem)",
+      });
+    });
+
+    it("refuses the emulator's certificate without --azure-ca-file", async () => {
+      const { authorityHost, vaultEndpoints } = customer.platformSettings().azureTest!;
+      const check = await getKeyCheck({ authorityHost, vaultEndpoints }, customer.vaultUrl);
+      expect(check.status).to.equal("failed");
+      expect(check.message).to.match(/^keyvault:GetKey failed: the TLS certificate of (127\.0\.0\.1:\d+|contoso-byok\.vault\.azure\.net) is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+    });
   });
 
   it("falls back when the emulator is killed, answers 424 for Azure content once cached keys expire, and recovers after its restart", async () => {

@@ -124,7 +124,7 @@ describe("ekmMocks", () => {
       expect(await outputValue(resource.id)).to.equal(ACCOUNT);
       // The stored configuration as GET .../byok would return it.
       const state = recorded(mocks).find(type, "byok").state;
-      const stored = { ...(state.config as object), nickname: state.nickname, activationDate: state.activationDate, status: state.status, validation: state.validation, etag: state.etag, createdAt: state.createdAt, updatedAt: state.updatedAt };
+      const stored = { ...(state.config as object), nickname: state.nickname, activationDate: state.activationDate, status: state.status, keyVersionInUse: state.keyVersionInUse ?? null, validation: state.validation, etag: state.etag, createdAt: state.createdAt, updatedAt: state.updatedAt };
       expect(ByokConfigurationSchema.safeParse(stored).success).to.equal(true);
     });
   }

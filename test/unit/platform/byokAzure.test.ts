@@ -1,8 +1,8 @@
 // BYOK on Azure Key Vault in the platform: the real platform (SQLite store, HTTP on loopback, the
 // production customer-key factory and the real Azure SDK) against the IN-PROCESS FAKE Key Vault of
-// test/support/fakeKeyVault.ts. A UNIT test of the platform's Azure path, not a real-part test:
-// lowkey-vault cannot be installed here and no test may call Azure. See the fake's header for what
-// a real vault does differently.
+// test/support/fakeKeyVault.ts. A UNIT test of the platform's Azure path, not a real-part test
+// (no test may call Azure). The same cases run against the Key Vault emulator process over TLS in
+// test/integration/azure/. See the fake's header for what a real vault does differently.
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -216,7 +216,7 @@ const cases: Case[] = [
     kind: "unavailable",
     message:
       "keyvault:GetKey failed: the TLS certificate of contoso-byok.vault.azure.net is not trusted (SELF_SIGNED_CERT_IN_CHAIN) — Key Vault's certificates chain to public roots, " +
-      "so something on the network path replaced it (a TLS-inspecting proxy?); a test vault needs its CA (caCertPem)",
+      "so something on the network path replaced it (a TLS-inspecting proxy?); a test vault needs its CA (--azure-ca-file, or caCertPem)",
   },
   {
     when: "the pipeline is aborted (AbortError)",
