@@ -76,16 +76,17 @@ describe("e2e: ByokConfiguration on Azure with the Pulumi CLI (npm pack tarball,
   };
   /**
    * The platform's log once the lines of requests already answered have arrived (they reach this
-   * process through a pipe, a moment after the answer): no new line for 200 ms.
+   * process through a pipe, a moment after the answer): no new line for 200 ms, at most 5 s.
    */
   async function settledLog(): Promise<string[]> {
     let lines = platformLog();
-    for (;;) {
+    for (let i = 0; i < 25; i++) {
       await new Promise((r) => setTimeout(r, 200));
       const now = platformLog();
-      if (now.length === lines.length) return now;
+      if (now.length === lines.length) break;
       lines = now;
     }
+    return lines;
   }
   /** Runs a command, counting the platform calls it made. */
   async function counted(label: string, run: () => Promise<PulumiResult>): Promise<{ r: PulumiResult; calls: Record<string, number> }> {
