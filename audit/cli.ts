@@ -133,17 +133,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (!token) throw new AuditError("no platform token in EKM_API_TOKEN", "set EKM_API_TOKEN to the account's API token, or to the platform admin token to audit many accounts");
     if (values.stack.length + values["stack-file"].length === 0) throw new AuditError("no stack to audit", "pass --stack NAME (read with `pulumi stack export`) or --stack-file FILE");
 
+    const started = new Date();
+    const since = parseSince(values.since, started);
     const declared = [];
     for (const file of values["stack-file"]) declared.push(...declaredFromExport(readJsonFile(file), file));
     for (const name of values.stack) declared.push(...declaredFromExport(await exportStack(name, values.cwd, io.env), name));
     if (declared.length === 0) throw new AuditError("the stacks declare no ByokConfiguration", "pass the stacks that register BYOK keys");
 
-    const started = new Date();
     const report = await runAudit({
       platformUrl,
       token,
       declared,
-      since: parseSince(values.since, started),
+      since,
       failOn,
       customerKeys: keys as ("aws" | "azure")[],
       concurrency,

@@ -38,6 +38,12 @@ export function fallbackIntervals(ev: AccountEvidence): FallbackInterval[] {
     else if (e.type === "byok.reverted") close(Date.parse(e.at), e.seq);
   }
   if (open) close(ev.platform.state.fallback ? null : now);
+  // In fallback now with no event in the window or before it (a trail cut short): the state's `since` says when it began.
+  const current = ev.platform.state.fallback;
+  if (current && !out.some((i) => i.to === null)) {
+    open = { at: Math.max(start, Date.parse(current.since)), reason: current.reason };
+    close(null);
+  }
   return out;
 }
 

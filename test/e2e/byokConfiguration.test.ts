@@ -23,7 +23,7 @@ import { BYOK_CONFIGURATION_TYPE } from "../../dynamic-providers";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint, type Customer } from "../support/awsCustomer";
 import { startMoto, type MotoServer } from "../support/moto";
 import { startTestPlatform, type TestPlatform } from "../support/platform";
-import { repoRoot } from "../support/process";
+import { onboardingProgram, onboardingProjectFile } from "../support/onboarding";
 import {
   createUserProject,
   filesUnder,
@@ -42,24 +42,6 @@ import {
   type PulumiResult,
   type UserProject,
 } from "../support/pulumi";
-
-/** The onboarding program users copy, as it is: it imports the installed package. */
-function onboardingProgram(): string {
-  const source = readFileSync(path.join(repoRoot, "examples", "register-existing-key", "index.ts"), "utf8");
-  if (!source.includes('from "pulumi-ekm";')) throw new Error('examples/register-existing-key/index.ts no longer imports from "pulumi-ekm"; update this test');
-  return source;
-}
-
-/**
- * The example's Pulumi.yaml as a standalone project has it: its config declarations, with the
- * default TypeScript runtime (the example's own runtime options load the repo's sources with tsx).
- */
-function onboardingProjectFile(): string {
-  const source = readFileSync(path.join(repoRoot, "examples", "register-existing-key", "Pulumi.yaml"), "utf8");
-  const config = /^config:\n(?:[ #].*\n|\n)*/m.exec(source);
-  if (!config) throw new Error("examples/register-existing-key/Pulumi.yaml has no config: section; update this test");
-  return `name: register-existing-key\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n${config[0]}`;
-}
 
 const SECRET_STACK = "secret-config";
 const ENV_STACK = "env-token";
