@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const BENCHES = ["content-encryption.ts", "byok-aws.ts", "provider-scale.ts"];
+const BENCHES = ["content-encryption.ts", "byok-aws.ts", "provider-scale.ts", "audit.ts"];
 let failed = 0;
 for (const file of BENCHES) {
   const path = join(__dirname, file);
