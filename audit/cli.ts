@@ -33,7 +33,7 @@ export interface CliIo {
 const USAGE =
   "usage: ekm audit [--stack NAME]... [--cwd DIR] [--stack-file FILE]... [--platform-url URL] [--since 30d|ISO-8601] [--customer-keys aws,azure|none] " +
   "[--format table|json|sarif|markdown] [--output FILE] [--json-output FILE] [--fail-on info|low|medium|high|critical] [--concurrency N]\n" +
-  "       ekm audit verify REPORT.json\n" +
+  "       ekm audit verify REPORT.json   (exit 0 when the recorded sha256 matches, 2 when it does not)\n" +
   "env: EKM_API_TOKEN (an account token, or the platform admin token for many accounts), EKM_PLATFORM_URL; AWS and Azure credentials from their SDKs' default chains";
 
 /** `30d`, `12h`, `90m` or an ISO-8601 date/time, as an ISO timestamp relative to `now`. */
@@ -92,6 +92,10 @@ function verify(file: string, io: CliIo): number {
 /** Runs the CLI with `argv` (after `ekm`); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === "--help" || (argv[0] === "audit" && argv.includes("--help"))) {
+      io.stdout(`${USAGE}\n`);
+      return EXIT.clean;
+    }
     if (argv[0] !== "audit") throw new AuditError(`unknown command ${JSON.stringify(argv[0] ?? "")}`, `run \`ekm audit\`\n${USAGE}`);
     if (argv[1] === "verify") {
       if (!argv[2]) throw new AuditError("ekm audit verify needs a report file", USAGE);

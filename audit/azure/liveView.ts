@@ -10,7 +10,7 @@
  * - Get Key Rotation Policy: https://learn.microsoft.com/rest/api/keyvault/keys/get-key-rotation-policy/get-key-rotation-policy
  */
 import type { TokenCredential } from "@azure/identity";
-import { KeyClient } from "@azure/keyvault-keys";
+import { KeyClient, type KeyClientOptions } from "@azure/keyvault-keys";
 import type { AzureKeyReference } from "../../sdk";
 import { isoDurationDays } from "../../sdk/contract/azure";
 import type { AzureLiveView, NotRead } from "../model";
@@ -28,10 +28,15 @@ export const AZURE_ARM_NOT_READ: readonly NotRead[] = [
 export class AzureReaders {
   readonly #clients = new Map<string, KeyClient>();
   readonly calls = new Map<string, number>();
-  constructor(private readonly credential: () => TokenCredential) {}
+  /** `credential` is called once, on the first vault; `options` reach every KeyClient (TLS, retries). */
+  constructor(
+    private readonly credential: () => TokenCredential,
+    private readonly options: KeyClientOptions = {},
+  ) {}
+  #credential?: TokenCredential;
   client(vaultUrl: string): KeyClient {
     let c = this.#clients.get(vaultUrl);
-    if (!c) this.#clients.set(vaultUrl, (c = new KeyClient(vaultUrl, this.credential())));
+    if (!c) this.#clients.set(vaultUrl, (c = new KeyClient(vaultUrl, (this.#credential ??= this.credential()), this.options)));
     return c;
   }
   count(action: string): void {

@@ -67,6 +67,9 @@ describe("audit report formats", () => {
     const io = { stdout: () => undefined, stderr: (s: string) => void err.push(s), env: {} };
     expect(await main(["audit", "--stack-file", "x.json"], io)).to.equal(1);
     expect(err.join("")).to.include("ekm audit failed: no platform URL; fix: pass --platform-url or set EKM_PLATFORM_URL");
+    const out: string[] = [];
+    expect(await main(["audit", "--help"], { ...io, stdout: (s: string) => void out.push(s) })).to.equal(0);
+    expect(out.join("")).to.match(/^usage: ekm audit /);
     err.length = 0;
     expect(await main(["audit", "--fail-on", "severe"], { ...io, env: { EKM_PLATFORM_URL: "http://127.0.0.1:1", EKM_API_TOKEN: "t" } })).to.equal(1);
     expect(err.join("")).to.include('--fail-on must be one of info, low, medium, high, critical; received "severe"');
