@@ -14,6 +14,7 @@ import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, K
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import type { AwsKeyReference } from "../../sdk";
 import { policyOf } from "../declared";
+import { AuditError } from "../errors";
 import type { AwsLiveView, DeclaredAwsKey, IamPolicy, NotRead } from "../model";
 
 /** The AWS SDK clients one audit shares across accounts (one KMS client per region). */
@@ -45,6 +46,26 @@ export class AwsReaders {
 const errorName = (err: unknown): string => String((err as { name?: string }).name ?? "Error");
 const isNotFound = (err: unknown) => ["NotFoundException", "NoSuchEntityException", "NoSuchEntity"].includes(errorName(err));
 
+/**
+ * Errors that mean the audit cannot look at all (bad or missing credentials, AWS unreachable),
+ * as opposed to one read it may not make (AccessDenied: a coverage gap):
+ * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html
+ */
+const CREDENTIAL_ERRORS = new Set(["CredentialsProviderError", "UnrecognizedClientException", "InvalidClientTokenId", "InvalidClientTokenIdException", "ExpiredToken", "ExpiredTokenException", "InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"]);
+
+/** An AuditError for `err` when it means the AWS view cannot run at all, else undefined. */
+export function awsFailure(err: unknown, action: string): AuditError | undefined {
+  const name = errorName(err);
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new AuditError(`AWS refused the audit's credentials on ${action} (${name}: ${(err as Error).message})`, "set the customer's read-only credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), or drop --customer-keys aws");
+  }
+  if (status === undefined) {
+    return new AuditError(`AWS did not answer ${action} (${name}: ${(err as Error).message})`, "check the network path to AWS (and AWS_ENDPOINT_URL if set), or drop --customer-keys aws");
+  }
+  return undefined;
+}
+
 /** The IAM API returns policy documents URL-encoded. */
 const iamDocument = (v: string | undefined): IamPolicy | undefined => (v === undefined ? undefined : policyOf(decodeURIComponent(v)));
 
@@ -63,6 +84,8 @@ export async function readAwsLiveView(readers: AwsReaders, ref: AwsKeyReference,
       return out;
     } catch (err) {
       if (isNotFound(err)) throw err;
+      const fatal = awsFailure(err, action);
+      if (fatal) throw fatal;
       notRead.push({ what: action, reason: `${errorName(err)}: ${(err as Error).message}` });
       return undefined;
     }

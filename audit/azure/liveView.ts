@@ -13,6 +13,7 @@ import type { TokenCredential } from "@azure/identity";
 import { KeyClient, type KeyClientOptions } from "@azure/keyvault-keys";
 import type { AzureKeyReference } from "../../sdk";
 import { isoDurationDays } from "../../sdk/contract/azure";
+import { AuditError } from "../errors";
 import type { AzureLiveView, NotRead } from "../model";
 
 /** What Key Vault calls the two reads, as the findings name them. */
@@ -46,6 +47,16 @@ export class AzureReaders {
 
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 
+/** An AuditError when `err` means the Azure view cannot run at all (no or refused credentials, vault unreachable), else undefined. */
+export function azureFailure(err: unknown, action: string, vaultUrl: string): AuditError | undefined {
+  const name = String((err as { name?: string }).name ?? "Error");
+  if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AuthenticationRequiredError" || statusOf(err) === 401) {
+    return new AuditError(`Azure refused the audit's credentials on ${action} for ${vaultUrl} (${name}: ${(err as Error).message.split("\n")[0]})`, "set the customer's credentials for DefaultAzureCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, or `az login`), or drop --customer-keys azure");
+  }
+  if (statusOf(err) === undefined) return new AuditError(`Key Vault ${vaultUrl} did not answer ${action} (${name}: ${(err as Error).message.split("\n")[0]})`, "check the vault URL and the network path to it, or drop --customer-keys azure");
+  return undefined;
+}
+
 /** Reads the key `ref` names. */
 export async function readAzureLiveView(readers: AzureReaders, ref: AzureKeyReference): Promise<AzureLiveView> {
   const client = readers.client(ref.vaultUrl);
@@ -54,6 +65,8 @@ export async function readAzureLiveView(readers: AzureReaders, ref: AzureKeyRefe
   readers.count(AZURE_READS.getRotationPolicy);
   const [key, policy] = await Promise.allSettled([client.getKey(ref.keyName, ref.keyVersion ? { version: ref.keyVersion } : {}), client.getKeyRotationPolicy(ref.keyName)]);
   if (key.status === "rejected") {
+    const fatal = azureFailure(key.reason, AZURE_READS.getKey, ref.vaultUrl);
+    if (fatal) throw fatal;
     if (statusOf(key.reason) === 404) return { provider: "azure", missing: ["key"], notRead, requestIds: {} };
     notRead.push({ what: AZURE_READS.getKey, reason: (key.reason as Error).message });
     return { provider: "azure", missing: [], notRead, requestIds: {} };

@@ -52,7 +52,7 @@ export function toSarif(report: AuditReport): Log {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "ekm audit", version: report.tool.version, informationUri: "https://github.com/pulumi-ekm/pulumi-ekm/blob/main/docs/audit.md", rules } },
+        tool: { driver: { name: "ekm audit", version: report.tool.version, rules } },
         results,
         invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
         properties: { ekmReportSha256: report.sha256, ekmReport: report },

@@ -13,7 +13,7 @@ import type { Finding } from "../model";
 
 /** The report format's version; a change that removes or renames a field makes a new major. */
 export const REPORT_SCHEMA_VERSION = "1.0.0";
-/** The `$schema` every report names: the file shipped in `audit/schema/`. */
+/** The `$schema` every report names: the `$id` of the file shipped in `audit/schema/` (an identifier under the reserved `.example` domain, not a URL to fetch). */
 export const REPORT_SCHEMA_ID = "https://pulumi-ekm.example/schemas/audit-report.v1.json";
 
 /** One account's line in the report. */

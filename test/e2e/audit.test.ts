@@ -60,8 +60,8 @@ describe("e2e: ekm audit against deployed stacks (Pulumi CLI, platform, moto, re
   let B: Onboarded;
 
   /** Runs `ekm audit <args>` with `token`, through the read-only proxies. */
-  async function audit(args: readonly string[], token: string, platformUrl = platformRO.url): Promise<AuditRun> {
-    const env = await pulumiEnv(project, { ...motoEnv(awsRO.url), EKM_API_TOKEN: token, EKM_PLATFORM_URL: platformUrl });
+  async function audit(args: readonly string[], token: string, platformUrl = platformRO.url, awsUrl = awsRO.url): Promise<AuditRun> {
+    const env = await pulumiEnv(project, { ...motoEnv(awsUrl), EKM_API_TOKEN: token, EKM_PLATFORM_URL: platformUrl });
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, "audit", "--cwd", project.dir, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
@@ -173,7 +173,7 @@ describe("e2e: ekm audit against deployed stacks (Pulumi CLI, platform, moto, re
     awsRO.clear();
   });
 
-  it("fails with exit 1, naming the fix, for another account's token and for an unreachable platform", async () => {
+  it("fails with exit 1, naming the fix, for another account's token, an unreachable platform and an unreachable AWS", async () => {
     const wrong = await audit([...bothStacks()], A.token);
     expect(wrong.code).to.equal(1);
     expect(wrong.stderr).to.match(new RegExp(`ekm audit failed: account ${B.accountId} is unknown to the platform, or the token is another account's: GET /v1/accounts/${B.accountId}/key-management\\S* \\(request [0-9a-f-]+\\) answered 404; fix: check the stack's accountId, or use the platform admin token`));
@@ -182,6 +182,10 @@ describe("e2e: ekm audit against deployed stacks (Pulumi CLI, platform, moto, re
     expect(down.code).to.equal(1);
     expect(down.stderr).to.include(`ekm audit failed: the platform did not answer for account ${A.accountId}`);
     expect(down.stderr).to.include("fix: check --platform-url (EKM_PLATFORM_URL)");
+    const noAws = await audit(["--stack", A.stack, "--customer-keys", "aws"], A.token, platformRO.url, "http://127.0.0.1:9");
+    expect(noAws.code).to.equal(1);
+    expect(noAws.stderr).to.match(/ekm audit failed: AWS did not answer (kms|iam):\w+ \(/);
+    expect(noAws.stderr).to.include("fix: check the network path to AWS (and AWS_ENDPOINT_URL if set), or drop --customer-keys aws");
     platformRO.clear();
     awsRO.clear();
   });

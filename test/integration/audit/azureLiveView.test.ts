@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import { KeyClient } from "@azure/keyvault-keys";
 import { AZURE_ARM_NOT_READ, AZURE_READS, AzureReaders, readAzureLiveView } from "../../../audit/azure/liveView";
+import { AuditError } from "../../../audit/errors";
 import { azurePosture, coverage } from "../../../audit/rules/posture";
 import { KEY_DATA_ACTIONS, startKeyVaultEmulator, type RunningEmulator } from "../../../testing/keyvault-emulator";
 import { evidence } from "../../unit/audit/fixtures";
@@ -81,5 +82,16 @@ describe("audit: the Azure customer-key view against the Key Vault emulator", fu
     expect(denied.notRead.map((n) => n.what)).to.deep.equal([...AZURE_ARM_NOT_READ.map((n) => n.what), AZURE_READS.getRotationPolicy]);
     const gone = await readAzureLiveView(new AzureReaders(() => credential(AUDITOR), options()), ref("no-such-key"));
     expect([gone.key, gone.missing]).to.deep.equal([undefined, ["key"]]);
+  });
+
+  it("fails the audit, naming the fix, when the credentials are refused", async () => {
+    const err = await readAzureLiveView(new AzureReaders(() => credential({ ...AUDITOR, secret: "not-the-secret" }), options()), ref("healthy")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(AuditError);
+    expect((err as AuditError).message).to.match(/^Azure refused the audit's credentials on keyvault:GetKey for https:\/\/127\.0\.0\.1:\d+\/ \(/);
+    expect((err as AuditError).fix).to.equal("set the customer's credentials for DefaultAzureCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, or `az login`), or drop --customer-keys azure");
+    expect((err as AuditError).message).to.not.include("not-the-secret");
   });
 });
