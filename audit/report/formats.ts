@@ -20,6 +20,15 @@ const LEVEL: Record<Severity, Result.level> = { info: "note", low: "note", mediu
 /** GitHub's `security-severity` (0–10) for a severity. */
 const SECURITY_SEVERITY: Record<Severity, string> = { info: "0.0", low: "3.0", medium: "5.0", high: "7.5", critical: "9.5" };
 
+/**
+ * The file a code-scanning UI shows a finding on: the stack's settings file `Pulumi.<stack>.yaml`
+ * in the project (GitHub displays only results with a physical location), or the export file
+ * the stack was read from.
+ */
+export function stackFile(stack: string): string {
+  return stack.endsWith(".json") ? stack.replace(/\\/g, "/").replace(/^\.\//, "") : `Pulumi.${stack.split("/").at(-1)}.yaml`;
+}
+
 /** The report as a SARIF 2.1.0 log: one rule per catalog entry, one result per finding, the resource's URN as its location. */
 export function toSarif(report: AuditReport): Log {
   const rules: ReportingDescriptor[] = RULE_LIST.map((r) => ({
@@ -40,8 +49,8 @@ export function toSarif(report: AuditReport): Log {
     message: { text: f.message },
     locations: [
       {
+        ...(f.stack ? { physicalLocation: { artifactLocation: { uri: stackFile(f.stack), uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } }, message: { text: `stack ${f.stack}` } } : {}),
         logicalLocations: [{ name: f.resource.cloudId, fullyQualifiedName: f.resource.urn ?? f.resource.cloudId, kind: "resource" }],
-        ...(f.stack ? { message: { text: `stack ${f.stack}` } } : {}),
       },
     ],
     partialFingerprints: { "ekm/v1": `${f.ruleId}|${f.accountId}|${f.resource.cloudId}` },

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { main } from "../../../audit/cli";
 import type { AccountEvidence } from "../../../audit/model";
-import { render, toSarif } from "../../../audit/report/formats";
+import { render, stackFile, toSarif } from "../../../audit/report/formats";
 import { buildReport, verifyReport, type AuditReport } from "../../../audit/report/report";
 import { judge } from "../../../audit/rules";
 import { RULE_LIST, canonicalJson } from "../../../sdk";
@@ -50,6 +50,10 @@ describe("audit report formats", () => {
     expect(sarifSchemaErrors(sarif)).to.deep.equal([]);
     expect(sarif.runs[0]!.results!.map((r) => [r.ruleId, r.level])).to.deep.equal([["drift.nickname", "note"], ["drift.live", "warning"], ["posture.key-rotation-off", "error"], ["history.fallback", "error"]]);
     expect(sarif.runs[0]!.tool.driver.rules!.map((r) => r.id)).to.deep.equal(RULE_LIST.map((r) => r.id));
+    // Code scanning shows a result on a file: the stack's settings file; the resource is the logical location.
+    expect(sarif.runs[0]!.results![0]!.locations![0]).to.deep.include({ physicalLocation: { artifactLocation: { uri: "Pulumi.prod.yaml", uriBaseId: "%SRCROOT%" }, region: { startLine: 1 } } });
+    expect(stackFile("exports/prod.json")).to.equal("exports/prod.json");
+    expect(stackFile("acme/billing/prod")).to.equal("Pulumi.prod.yaml");
     const embedded = sarif.runs[0]!.properties!.ekmReport as AuditReport;
     expect(verifyReport(embedded)).to.deep.include({ ok: true, actual: report.sha256 });
     expect(sarifSchemaErrors({ version: "2.1.0", runs: [{ tool: {} }] })).to.have.length.greaterThan(0);
