@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { defaultCliPath } from "../testing/keyvault-emulator";
 
-const BENCHES = ["content-encryption.ts", "byok-aws.ts", "byok-azure.ts", "provider-scale.ts"];
+const BENCHES = ["content-encryption.ts", "byok-aws.ts", "byok-azure.ts", "provider-scale.ts", "audit.ts"];
 // bench/byok-azure runs the Key Vault emulator process from the build output.
 if (!existsSync(defaultCliPath())) {
   const build = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: join(__dirname, "..") });

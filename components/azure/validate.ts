@@ -6,7 +6,7 @@
  * helpers (problem type, message format, Output checks) are shared with the AWS component.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AZURE_CLOUDS } from "../../sdk/contract/azure";
+import { AZURE_CLOUDS, isoDurationDays } from "../../sdk/contract/azure";
 import { KeyVaultKeyName, TenantId, quote, vaultUrlProblem } from "../../sdk/schemas/formats";
 import { integerCheck, isKnownNow, listing, problemMessage, schemaCheck, type ArgumentProblem, type Check } from "../aws/validate";
 import type { ByokKeyArgs } from "./byokKey";
@@ -59,13 +59,8 @@ export const principalIdCheck: Check<string> = (v) =>
     ? undefined
     : 'must be the object id (a GUID) of the platform application\'s service principal in your tenant: create it with "az ad sp create --id <applicationId from GET /v1/accounts/{accountId}/key-management/trust>" and pass its "id"';
 
-/** Days in an ISO-8601 duration made of years, months, weeks and days (Key Vault rotation policies use these), or undefined when it is not one. */
-export function isoDurationDays(value: string): number | undefined {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(value);
-  if (!m || value === "P") return undefined;
-  // Key Vault counts a month as 30 days and a year as 365 when it compares durations.
-  return Number(m[1] ?? 0) * 365 + Number(m[2] ?? 0) * 30 + Number(m[3] ?? 0) * 7 + Number(m[4] ?? 0);
-}
+/** Days in an ISO-8601 duration (written once in sdk/contract/azure.ts, where the audit reads it too). */
+export { isoDurationDays } from "../../sdk/contract/azure";
 
 /** An ISO-8601 duration of at least `minDays` days. */
 export function durationCheck(minDays: number, example: string): Check<string> {

@@ -81,3 +81,11 @@ export const REQUIRED_DATA_ACTION: Readonly<Record<KeyVaultOperation, string>> =
   [KEY_VAULT_OPERATIONS.wrapKey]: KEY_VAULT_DATA_ACTIONS.wrap,
   [KEY_VAULT_OPERATIONS.unwrapKey]: KEY_VAULT_DATA_ACTIONS.unwrap,
 };
+
+/** Days in an ISO-8601 duration made of years, months, weeks and days (Key Vault rotation policies use these), or undefined when it is not one. */
+export function isoDurationDays(value: string): number | undefined {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(value);
+  if (!m || value === "P") return undefined;
+  // Key Vault counts a month as 30 days and a year as 365 when it compares durations.
+  return Number(m[1] ?? 0) * 365 + Number(m[2] ?? 0) * 30 + Number(m[3] ?? 0) * 7 + Number(m[4] ?? 0);
+}

@@ -41,7 +41,7 @@ describe("npm pack tarball", function () {
   after(() => fs.rmSync(path.dirname(extracted), { recursive: true, force: true }));
 
   it("leaves out the platform, the OpenAPI generator, the Key Vault emulator and tests", () => {
-    expect(files.filter((f) => /^dist\/(platform|sdk\/openapi|testing\/keyvault-emulator|test|bench|scripts)\//.test(f) || /\.test\.js$/.test(f))).to.deep.equal([]);
+    expect(files.filter((f) => /^dist\/(platform|audit|sdk\/openapi|testing\/keyvault-emulator|test|bench|scripts)\//.test(f) || /\.test\.js$/.test(f))).to.deep.equal([]);
     expect(files).to.include.members(["package.json", "README.md", "LICENSE", "dist/index.js", "dist/components/aws/index.js", "dist/testing/index.js"]);
   });
 
