@@ -162,11 +162,27 @@ describe("policy pack under the real CLI (pulumi preview --policy-pack)", functi
     expect(out).to.match(/mandatory/);
   });
 
+  let compliant: UserProject | undefined;
+
   it("passes a compliant program: exit 0 and no violation", async () => {
-    const { result } = await preview(COMPLIANT, "policy-compliant");
+    const { project, result } = await preview(COMPLIANT, "policy-compliant");
+    compliant = project;
     const out = flat(result.stdout + result.stderr);
     expect(result.code, out.slice(-3000)).to.equal(0);
     for (const { rule } of PACK_RULES) expect(out, rule.id).to.not.include(`[${rule.id}]`);
     expect(out).to.not.include("can't run policy");
+  });
+
+  it("applies a policy config file: a tighter threshold and a raised enforcement level fail the same program", async () => {
+    if (!compliant) throw new Error("the compliant program's test did not run");
+    const config = path.join(compliant.dir, "policy-config.json");
+    fs.writeFileSync(config, JSON.stringify({ [RULES.rotationPeriodTooLong.id]: { enforcementLevel: "mandatory", maxRotationPeriodDays: 60 } }));
+    const result = await runPulumi(compliant, ["preview", "--policy-pack", packDir, "--policy-pack-config", config], { stack: "dev", env: env(), timeoutMs: 600_000 });
+    const out = flat(result.stdout + result.stderr);
+    expect(result.code, out.slice(-3000)).to.not.equal(0);
+    expect(out).to.include(`[mandatory] [severity: medium] ${RULES.rotationPeriodTooLong.id} (ekm:aws:ByokKey: aws)`);
+    expect(out).to.include("key.rotationPeriodInDays is 90, above the maximum of 60 days (maxRotationPeriodDays)");
+    expect(out).to.include('key.rotateAfter is "P90D" (90 days), above the maximum of 60 days');
+    expect(out).to.not.include(`[${RULES.rotationOff.id}]`);
   });
 });
