@@ -8,7 +8,7 @@ import { RULES, type PostureRule } from "../sdk/contract/posture";
 import { BYOK_CONFIGURATION_TYPE } from "../dynamic-providers/token";
 import { AWS_BYOK_KEY_TYPE, AZURE_BYOK_KEY_TYPE } from "../components/tokens";
 import type { PolicyThresholds } from "./config";
-import type { Judge } from "./judges/types";
+import type { Judge } from "./values";
 import * as aws from "./judges/aws";
 import * as azure from "./judges/azure";
 import { activationDateSanity } from "./judges/byokConfiguration";

@@ -9,6 +9,7 @@
  * https://github.com/pulumi/pulumi-policy/blob/master/sdk/nodejs/policy/proxy.ts
  */
 import { UnknownValueError } from "@pulumi/policy";
+import type { PolicyThresholds } from "./config";
 
 /** Stands for a value that is not known yet. */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -74,3 +75,13 @@ export function document(value: Plain): Plain {
     return undefined;
   }
 }
+
+/**
+ * One rule's check of one resource type's inputs. Pure. Returns one message per problem, empty
+ * when the inputs comply (or what the rule needs is not known yet); each message names the
+ * input, the value received and the fix.
+ * @param props the resource's inputs, unknowns marked ({@link plain}).
+ * @param thresholds the policy's configuration.
+ * @param now the time to judge dates against.
+ */
+export type Judge = (props: Plain, thresholds: PolicyThresholds, now: Date) => string[];

@@ -12,8 +12,7 @@ import { quote } from "../../sdk/schemas/formats";
 import { ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract/aws";
 import { AWS_LIMITS } from "../../components/aws/validate";
 import { POSTURE_THRESHOLDS } from "../../sdk/contract/posture";
-import { UNKNOWN, at, document, field, list, type Plain } from "../values";
-import type { Judge } from "./types";
+import { UNKNOWN, at, document, field, list, type Judge, type Plain } from "../values";
 
 /** KMS's rotation period when rotation is on and no period is given. */
 export const KMS_DEFAULT_ROTATION_DAYS = 365;

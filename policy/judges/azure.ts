@@ -9,8 +9,7 @@
  */
 import { quote } from "../../sdk/schemas/formats";
 import { AZURE_LIMITS, isoDurationDays } from "../../components/azure/validate";
-import { UNKNOWN, at, field, list, type Plain } from "../values";
-import type { Judge } from "./types";
+import { UNKNOWN, at, field, list, type Judge, type Plain } from "../values";
 
 /** Key Vault's RSA key size when none is given. */
 export const KEY_VAULT_DEFAULT_RSA_SIZE = 2048;

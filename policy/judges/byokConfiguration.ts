@@ -3,8 +3,7 @@
  * activation date is a valid ISO-8601 date and not implausibly far in the past.
  */
 import { activationDateProblem, quote } from "../../sdk/schemas/formats";
-import { UNKNOWN, field } from "../values";
-import type { Judge } from "./types";
+import { UNKNOWN, field, type Judge } from "../values";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
