@@ -263,7 +263,8 @@ func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.About
 }
 
 // InstallDependencies installs nothing (this project installs node_modules with npm); it
-// checks that @pulumi/pulumi resolves from the program directory.
+// checks that @pulumi/pulumi resolves from the program directory, and @pulumi/policy too for a
+// policy pack (`pulumi install` in a folder with PulumiPolicy.yaml sends is_plugin).
 func (h *host) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest,
 	_ grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
@@ -272,9 +273,15 @@ func (h *host) InstallDependencies(
 	if dir == "" {
 		dir = req.GetDirectory() //nolint:staticcheck
 	}
-	if _, ok := resolvePackageDir(dir, "@pulumi/pulumi"); !ok {
-		return status.Errorf(codes.FailedPrecondition,
-			"@pulumi/pulumi is not installed under %s; run npm install first", dir)
+	needed := []string{"@pulumi/pulumi"}
+	if _, err := os.Stat(filepath.Join(dir, "PulumiPolicy.yaml")); err == nil {
+		needed = append(needed, "@pulumi/policy")
+	}
+	for _, name := range needed {
+		if _, ok := resolvePackageDir(dir, name); !ok {
+			return status.Errorf(codes.FailedPrecondition,
+				"%s is not installed under %s; run npm install there first", name, dir)
+		}
 	}
 	return nil
 }
