@@ -9,6 +9,7 @@
  * policy, so the platform validates the key only after the role may use it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AWS_BYOK_KEY_TYPE } from "../tokens";
 import * as aws from "@pulumi/aws";
 import type { AwsByokKeyConfig, TrustResponse } from "../../sdk/types";
 import { PlatformClient } from "../../sdk/client/platformClient";
@@ -142,7 +143,7 @@ export interface ByokKeyArgs {
  */
 export class ByokKey extends pulumi.ComponentResource {
   /** The type token of this component. */
-  static readonly __pulumiType = "ekm:aws:ByokKey";
+  static readonly __pulumiType = AWS_BYOK_KEY_TYPE;
 
   /** ARN of the KMS key. */
   readonly keyArn: pulumi.Output<string>;
@@ -173,7 +174,8 @@ export class ByokKey extends pulumi.ComponentResource {
   readonly rolePolicy: aws.iam.RolePolicy;
 
   constructor(name: string, args: ByokKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(ByokKey.__pulumiType, name, {}, opts);
+    // The arguments are the component's inputs, so the policy pack (pulumi-ekm/policy) judges them before deploy.
+    super(ByokKey.__pulumiType, name, args, opts);
     validateByokKeyArgs(args, this);
 
     const mode: PolicyMode = args.policy ?? "least-privilege";

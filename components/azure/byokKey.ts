@@ -12,6 +12,7 @@
  * - Key rotation policy: https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AZURE_BYOK_KEY_TYPE } from "../tokens";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
@@ -160,7 +161,7 @@ export interface ByokKeyArgs {
  */
 export class ByokKey extends pulumi.ComponentResource {
   /** The type token of this component. */
-  static readonly __pulumiType = "ekm:azure:ByokKey";
+  static readonly __pulumiType = AZURE_BYOK_KEY_TYPE;
 
   /** The vault URL, e.g. `https://contoso-byok.vault.azure.net/`. */
   readonly vaultUrl: pulumi.Output<string>;
@@ -189,7 +190,8 @@ export class ByokKey extends pulumi.ComponentResource {
   readonly roleAssignments: authorization.RoleAssignment[];
 
   constructor(name: string, args: ByokKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(ByokKey.__pulumiType, name, {}, opts);
+    // The arguments are the component's inputs, so the policy pack (pulumi-ekm/policy) judges them before deploy.
+    super(ByokKey.__pulumiType, name, args, opts);
     validateByokKeyArgs(args, this, name);
 
     const permissionSet: PermissionSet = args.permissionSet ?? "documented";

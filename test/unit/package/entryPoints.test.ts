@@ -43,10 +43,15 @@ function forbidden(requests: readonly string[], files: readonly string[]): strin
   return [...new Set(bad)];
 }
 
+/** Loads `files` in a fresh Node process and returns every module request and loaded file. */
+function loadsOf(files: readonly string[]): { requests: string[]; files: string[] } {
+  const printed = execFileSync(process.execPath, ["-e", PROBE, JSON.stringify(files)], { cwd: root, encoding: "utf8" });
+  return JSON.parse(printed) as { requests: string[]; files: string[] };
+}
+
 /** Loads `files` in a fresh Node process and returns what it loaded that a customer program must not. */
 function forbiddenLoadsOf(files: readonly string[]): string[] {
-  const printed = execFileSync(process.execPath, ["-e", PROBE, JSON.stringify(files)], { cwd: root, encoding: "utf8" });
-  const { requests, files: loaded } = JSON.parse(printed) as { requests: string[]; files: string[] };
+  const { requests, files: loaded } = loadsOf(files);
   return forbidden(requests, loaded);
 }
 
@@ -57,8 +62,16 @@ describe("package entry points (built output)", () => {
   });
 
   it("load no @aws-sdk/*, @azure/*, SQLite or platform/ module, the AWS and Azure components included", () => {
-    expect(ENTRY_POINTS).to.include.members(["index.js", "components/aws/index.js", "components/azure/index.js", "testing/index.js"]);
+    expect(ENTRY_POINTS).to.include.members(["index.js", "components/aws/index.js", "components/azure/index.js", "testing/index.js", "policy/index.js"]);
     expect(forbiddenLoadsOf(ENTRY_POINTS.map((e) => path.join(dist, e)))).to.deep.equal([]);
+  });
+
+  it("pulumi-ekm/policy loads @pulumi/policy but no cloud SDK (it judges raw resources by type token), and starts no policy server", () => {
+    const { requests, files } = loadsOf([path.join(dist, "policy", "index.js")]);
+    expect(requests).to.include("@pulumi/policy");
+    expect(requests.filter((r) => /^@pulumi\/(aws|azure-native)(\/|$)/.test(r))).to.deep.equal([]);
+    expect(files.filter((f) => /[\\/]node_modules[\\/]@pulumi[\\/](aws|azure-native)[\\/]/.test(f))).to.deep.equal([]);
+    // The probe process exits once the entry is loaded: a PolicyPack constructed at load would keep serving.
   });
 
   it("would report an entry point that loads the platform's customer-key code", function () {
