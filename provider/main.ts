@@ -27,8 +27,8 @@ const args = process.argv.slice(2);
 // The engine's address is the first argument that is not a flag (`--logtostderr`, `-v=9`, `--tracing`).
 const address = args.find((a) => !a.startsWith("-"));
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const { provider, configure } = ekmProvider({ version, schema: JSON.stringify(schema), ...(address ? { log: engineLog(address, sdkDir) } : {}) });
-serve(provider, args, configure).catch((err: Error) => {
+const { provider, configure, previews } = ekmProvider({ version, schema: JSON.stringify(schema), ...(address ? { log: engineLog(address, sdkDir) } : {}) });
+serve(provider, args, configure, previews).catch((err: Error) => {
   console.error(`pulumi-resource-ekm: ${err.stack ?? err.message}`);
   process.exit(1);
 });

@@ -8,10 +8,12 @@
  *   or stack config `ekm:platformUrl` / `ekm:apiToken` for the default provider, see
  *   ./configure.ts), then from `EKM_PLATFORM_URL` / `EKM_API_TOKEN`.
  * - Inputs may hold wrapped secrets (./secrets.ts); the lifecycle sees plain values.
- * - The engine tells a provider's `check` nothing about whether this is a preview, and this
- *   program cannot pass it as an input the way the dynamic resource does, so `check` dry-runs a
- *   new account or key in every run that checks it (the dynamic resource skips the dry run in the
- *   `up` that follows its preview: there the registration itself validates).
+ * - The engine tells a provider's `check` nothing about whether this is a preview (the dynamic
+ *   resource passes it as an input from the program). So the plugin never dry-runs in `check`;
+ *   it tells the engine it supports previews (./configure.ts), and the engine's preview calls
+ *   `create` / `update` with `preview: true`, which run the dry run (`lifecycle.preview`) and
+ *   answer the outputs to be. As with the dynamic resource, a new registration costs a dry run in
+ *   the preview and one PUT (which validates again) in the update.
  * - Messages go to the engine's log with the resource's URN, so the CLI shows them under it.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -19,6 +21,7 @@ import type * as providerModule from "@pulumi/pulumi/provider";
 import * as lifecycle from "../dynamic-providers/operations";
 import type { OperationContext } from "../dynamic-providers/operations";
 import type { PropertyBag } from "../dynamic-providers/types";
+import { PREVIEW_INPUT } from "../dynamic-providers/check";
 import type { EngineLog } from "../dynamic-providers/log";
 import { providerLog } from "../dynamic-providers/log";
 import { constructComponent } from "./components";
@@ -44,10 +47,17 @@ export interface EkmProviderOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The provider object, and the setter the `Configure` handler calls. */
+/** The provider object, the setter the `Configure` handler calls, and the previews of create and update. */
 export interface EkmProvider {
   readonly provider: providerModule.Provider;
   configure(config: ProviderConfig): void;
+  readonly previews: Previews;
+}
+
+/** What `create` and `update` answer in a preview (the engine sets `preview: true`): the outputs to be. */
+export interface Previews {
+  create(urn: string, inputs: unknown): Promise<Record<string, unknown>>;
+  update(id: string, urn: string, olds: unknown, news: unknown): Promise<Record<string, unknown>>;
 }
 
 const bag = (value: unknown): PropertyBag => (unwrapSecrets(value ?? {}) as PropertyBag) ?? {};
@@ -70,7 +80,7 @@ export function ekmProvider(options: EkmProviderOptions): EkmProvider {
     schema: options.schema,
     async check(urn, olds, news) {
       only(urn);
-      return lifecycle.check(bag(olds), bag(news), context(urn));
+      return lifecycle.check(bag(olds), { ...bag(news), [PREVIEW_INPUT]: false }, context(urn));
     },
     async diff(id, urn, olds, news) {
       only(urn);
@@ -100,6 +110,16 @@ export function ekmProvider(options: EkmProviderOptions): EkmProvider {
     provider,
     configure(next) {
       config = next;
+    },
+    previews: {
+      async create(urn, inputs) {
+        only(urn);
+        return lifecycle.preview({}, bag(inputs), context(urn));
+      },
+      async update(_id, urn, olds, news) {
+        only(urn);
+        return lifecycle.preview(bag(olds), bag(news), context(urn));
+      },
     },
   };
 }

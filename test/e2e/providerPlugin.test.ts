@@ -236,7 +236,8 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
         const live = await tp.admin.getKeyManagement(x.accountId);
         expect(live.byok?.provider === "aws" && live.byok.aws.keyArn).to.equal(x.customer.keyArn);
       }
-      expect(calls.putByok).to.equal(2);
+      // One dry run per key in the preview, one PUT in the update (as the dynamic resource).
+      expect(calls).to.deep.equal({ validateByok: 2, putByok: 2 });
       // Account A's token cannot reach account B (the platform answers 404): B's registration proves provider b used B's token.
       const denied = await a.client.getKeyManagement(b.accountId).then(
         () => "reached",
@@ -274,6 +275,17 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
       const up = await counted("yaml: up --refresh (converge)", () => run(["up", "--refresh", "--yes"]));
       ok(up.r);
       expect((await tp.admin.getKeyManagement(a.accountId)).byok?.nickname).to.equal("Key A renamed");
+    });
+
+    it("preview shows a key the platform refuses, with the failed step, and changes nothing", async () => {
+      // Account A's role trusts A's external ID only: the platform cannot assume it for account B.
+      await setConfig(project, STACK, { roleArnB: a.customer.roleArn });
+      const { r, calls } = await counted("yaml: preview (refused key)", () => run(["preview"]));
+      expect(r.code, transcriptOf(r)).to.not.equal(0);
+      expect(r.stdout + r.stderr).to.match(/ByokConfiguration acct-[0-9a-f]+: the platform's dry run refused AWS KMS key/);
+      expect(r.stdout + r.stderr).to.include("sts:AssumeRole");
+      expect(writesIn(calls)).to.deep.equal({});
+      await setConfig(project, STACK, { roleArnB: b.customer.roleArn });
     });
 
     it("pulumi import adopts a configuration made through the API without writing, and prints YAML that round-trips", async () => {
