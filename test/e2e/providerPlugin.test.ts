@@ -278,14 +278,17 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
     });
 
     it("preview shows a key the platform refuses, with the failed step, and changes nothing", async () => {
-      // Account A's role trusts A's external ID only: the platform cannot assume it for account B.
-      await setConfig(project, STACK, { roleArnB: a.customer.roleArn });
-      const { r, calls } = await counted("yaml: preview (refused key)", () => run(["preview"]));
-      expect(r.code, transcriptOf(r)).to.not.equal(0);
-      expect(r.stdout + r.stderr).to.match(/ByokConfiguration acct-[0-9a-f]+: the platform's dry run refused AWS KMS key/);
-      expect(r.stdout + r.stderr).to.include("sts:AssumeRole");
-      expect(writesIn(calls)).to.deep.equal({});
-      await setConfig(project, STACK, { roleArnB: b.customer.roleArn });
+      // A key that does not exist: kms:DescribeKey fails (moto does not check a role's external ID, so the key is what is wrong here).
+      await setConfig(project, STACK, { keyArnB: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000" });
+      try {
+        const { r, calls } = await counted("yaml: preview (refused key)", () => run(["preview"]));
+        expect(r.code, transcriptOf(r)).to.not.equal(0);
+        expect(r.stdout + r.stderr).to.match(/ByokConfiguration acct-[0-9a-f]+: the platform's dry run refused AWS KMS key/);
+        expect(r.stdout + r.stderr).to.include("kms:DescribeKey");
+        expect(writesIn(calls)).to.deep.equal({});
+      } finally {
+        await setConfig(project, STACK, { keyArnB: b.customer.keyArn });
+      }
     });
 
     it("pulumi import adopts a configuration made through the API without writing, and prints YAML that round-trips", async () => {
