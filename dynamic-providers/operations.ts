@@ -1,15 +1,20 @@
 /**
- * What the ByokConfiguration provider does, one function per provider method. The provider
- * object (`./provider.ts`) is serialized into the state and loads this module with `require()`
- * at call time, so this module may import freely: the sdk client, the schemas, the platform connection.
+ * What the ByokConfiguration provider does, one function per provider method: the one lifecycle
+ * implementation behind both ways of running it, each a thin adapter over these functions:
+ * - the dynamic resource: its provider object (`./provider.ts`) is serialized into the state and
+ *   loads this module with `require()` at call time (`methods` below binds it to the stack
+ *   config), so this module may import freely: the sdk client, the schemas, the platform connection;
+ * - the `ekm` provider plugin's `ekm:index:ByokConfiguration` (`provider/plugin.ts`), which binds
+ *   it to the provider instance's configuration and the engine's log.
  *
  * The platform URL and token are resolved on every call, from the stack config the engine hands
  * to the provider's `configure` (`ekm:platformUrl`, secret `ekm:apiToken`) or from the
  * environment (`EKM_PLATFORM_URL`, `EKM_API_TOKEN`). They are never part of the inputs, the
  * outputs or any message.
  *
- * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which only the
- * serialized provider loads; not an API.
+ * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which the
+ * serialized provider and the plugin load; not an API. (It stays at this path: states written by
+ * earlier versions name it.)
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, WrongPlatformUrlError, isPlatformError, withUrlDiagnosis, type PlatformError } from "../sdk/client";
@@ -20,8 +25,8 @@ import { diffByok, sameKey } from "./diff";
 import { forEngine } from "./failures";
 import { activationNotices, keyVersionNotice, revertProgress, stepLines, stateNotice } from "./notices";
 import { providerLog } from "./log";
-import type { CheckFailure } from "./check";
-import type { ByokInputs, ByokOutputs, PropertyBag } from "./types";
+import type { CheckFailure, CheckOutcome } from "./check";
+import { UNKNOWN, type ByokInputs, type ByokOutputs, type PropertyBag } from "./types";
 
 /**
  * What every operation needs besides its arguments.
@@ -208,9 +213,8 @@ function staleEtag(accountId: string, etag: string | undefined): Error {
 }
 
 /**
- * `check`: schema validation, then (when the key or the account is new and every input known) a
- * dry run on the platform. A change of account is also probed: the replacement reverts the old
- * account last, so a token that cannot reach it must fail here, before anything is created.
+ * `check`: schema validation, then (in a preview, when the key or the account is new and every
+ * input known) the dry run on the platform (see `dryRun`).
  */
 export async function check(olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<pulumi.dynamic.CheckResult> {
   const { inputs, failures, request } = checkByokInputs(news);
@@ -218,32 +222,70 @@ export async function check(olds: PropertyBag, news: PropertyBag, ctx: Operation
   if (failures.length > 0 || !request) return result(failures);
   await tell(warnOf(ctx), activationNotices(request.accountId, olds.activationDate, request.body.activationDate, (ctx.now ?? Date.now)()));
   if (!needsDryRun(olds, request, news[PREVIEW_INPUT])) return result([]);
+  return result(await dryRun(olds, request, ctx));
+}
+
+/**
+ * The platform's dry run of a registration (`POST .../byok:validate`), as failures on the inputs;
+ * none when it passes, or (with a warning) when the platform cannot answer or is not configured.
+ * A change of account is also probed: the replacement reverts the old account last, so a token
+ * that cannot reach it must fail here, before anything is created.
+ * @internal
+ */
+export async function dryRun(olds: PropertyBag, request: NonNullable<CheckOutcome["request"]>, ctx: OperationContext = {}): Promise<CheckFailure[]> {
   let connection: PlatformConnection;
   try {
     connection = connectionOf(ctx);
   } catch (err) {
     await warnOf(ctx)(`ByokConfiguration ${request.accountId}: ${(err as Error).message}; skipped the dry-run validation of the key (the platform validates it when it is registered)`);
-    return result([]);
+    return [];
   }
   const client = withUrlDiagnosis(new PlatformClient({ baseUrl: connection.baseUrl, token: connection.token, timeoutMs: TIMEOUTS.register, retry: { maxAttempts: 1 } }), connection.baseUrl);
   try {
     if (typeof olds.accountId === "string" && olds.accountId !== request.accountId) {
       const unreachable = await oldAccountUnreachable(client, olds.accountId, request.accountId);
-      if (unreachable) return result([unreachable]);
+      if (unreachable) return [unreachable];
     }
     const { validation } = await client.validateByok(request.accountId, request.body);
     await tell(infoOf(ctx), stepLines(request.accountId, "dry run", validation));
-    return result(validationFailures(validation, request.body.provider));
+    return validationFailures(validation, request.body.provider);
   } catch (err) {
-    if (err instanceof WrongPlatformUrlError) return result([{ property: "", reason: err.message }]);
+    if (err instanceof WrongPlatformUrlError) return [{ property: "", reason: err.message }];
     if (!isPlatformError(err)) throw err;
     const outcomeOfError = dryRunFailure(err, request, connection.baseUrl);
     if ("warning" in outcomeOfError) {
       await warnOf(ctx)(outcomeOfError.warning);
-      return result([]);
+      return [];
     }
-    return result(outcomeOfError.failures);
+    return outcomeOfError.failures;
   }
+}
+
+/** The outputs only the platform knows; unknown in a preview until the platform has answered. */
+const COMPUTED = ["status", "effectiveKeySource", "validation", "etag", "createdAt", "updatedAt", "platformKeyVersion"] as const;
+
+/**
+ * A preview of create (`olds` empty) or update (`olds` the state's outputs), for a provider the
+ * engine asks during previews (the plugin): the dry run of a new account or key, as `check` does
+ * for the dynamic resource in a preview (a refusal fails the preview with every failed step), then
+ * the outputs the update will have, unknown where only the platform can tell.
+ * @internal
+ */
+export async function preview(olds: PropertyBag, news: PropertyBag, ctx: OperationContext = {}): Promise<Record<string, unknown>> {
+  const { inputs, failures, request } = checkByokInputs(news);
+  if (failures.length > 0) throw new Error(`ByokConfiguration: invalid inputs:\n${failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
+  const isNew = typeof olds.etag !== "string";
+  const keyChanges = isNew || !request || needsDryRun(olds, request, true);
+  if (request && keyChanges) {
+    const found = forEngine(await dryRun(olds, request, ctx), inputs);
+    if (found.length > 0) {
+      throw new Error(
+        `ByokConfiguration ${request.accountId}: the platform's dry run refused ${describeKey(request.body)}; nothing was changed:\n${found.map((f) => `  ${f.property ? `${f.property}: ` : ""}${f.reason}`).join("\n")}`,
+      );
+    }
+  }
+  const unknown: readonly string[] = isNew ? COMPUTED : keyChanges ? ["status", "effectiveKeySource", "validation", "etag", "updatedAt", "fallback"] : ["etag", "updatedAt"];
+  return { ...(isNew ? {} : olds), ...inputs, ...Object.fromEntries(unknown.map((k) => [k, UNKNOWN])) };
 }
 
 /**
