@@ -23,10 +23,43 @@ interface EngineClient {
   log(request: unknown, callback: (err: Error | null) => void): void;
 }
 
-let engine: { client: EngineClient; request: (severity: "info" | "warn", message: string) => unknown } | null | undefined;
+/** Sends one message to the engine's log; resolves once it is delivered (or written to stderr instead). */
+export type EngineLog = (severity: "info" | "warn", message: string, urn?: string) => Promise<void>;
 
-/** The engine connection of the dynamic-provider process, or null elsewhere. */
-function engineConnection(): typeof engine {
+/**
+ * A log that calls the engine's `Log` RPC at `address` with the generated gRPC client of the
+ * @pulumi/pulumi installed at `sdkDir` (so the client and gRPC are the ones that process runs
+ * with). `urn` attaches a message to a resource; without it the CLI shows it under the stack.
+ * Undeliverable messages go to stderr, which the CLI also shows.
+ * @internal
+ */
+export function engineLog(address: string, sdkDir: string): EngineLog {
+  const load = (id: string): unknown => require(require.resolve(id, { paths: [sdkDir] }));
+  const grpc = load("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
+  const rpc = load(path.join(sdkDir, "proto", "engine_grpc_pb.js")) as { EngineClient: new (address: string, credentials: unknown) => EngineClient };
+  const proto = load(path.join(sdkDir, "proto", "engine_pb.js")) as {
+    LogRequest: new () => { setSeverity(s: number): void; setMessage(m: string): void; setUrn(u: string): void };
+    LogSeverity: { INFO: number; WARNING: number };
+  };
+  const client = new rpc.EngineClient(address, grpc.credentials.createInsecure());
+  return (severity, message, urn = "") => {
+    const req = new proto.LogRequest();
+    req.setSeverity(severity === "warn" ? proto.LogSeverity.WARNING : proto.LogSeverity.INFO);
+    req.setMessage(message);
+    req.setUrn(urn);
+    return new Promise((resolve) =>
+      client.log(req, (err) => {
+        if (err) console.error(`${severity === "warn" ? "warning" : "info"}: ${message}`);
+        resolve();
+      }),
+    );
+  };
+}
+
+let engine: EngineLog | null | undefined;
+
+/** The engine log of the dynamic-provider process, or null elsewhere. */
+function engineConnection(): EngineLog | null {
   if (engine !== undefined) return engine;
   engine = null;
   const main = require.main;
@@ -34,25 +67,7 @@ function engineConnection(): typeof engine {
   if (!main || !address || !/[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/.test(main.filename)) return engine;
   try {
     // Resolved from the host's own @pulumi/pulumi, so the generated client and gRPC are the ones it runs with.
-    const sdk = path.dirname(path.dirname(path.dirname(main.filename)));
-    const load = (id: string): unknown => require(require.resolve(id, { paths: [sdk] }));
-    const grpc = load("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
-    const rpc = load(path.join(sdk, "proto", "engine_grpc_pb.js")) as { EngineClient: new (address: string, credentials: unknown) => EngineClient };
-    const proto = load(path.join(sdk, "proto", "engine_pb.js")) as {
-      LogRequest: new () => { setSeverity(s: number): void; setMessage(m: string): void; setUrn(u: string): void };
-      LogSeverity: { INFO: number; WARNING: number };
-    };
-    const client = new rpc.EngineClient(address, grpc.credentials.createInsecure());
-    engine = {
-      client,
-      request: (severity, message) => {
-        const req = new proto.LogRequest();
-        req.setSeverity(severity === "warn" ? proto.LogSeverity.WARNING : proto.LogSeverity.INFO);
-        req.setMessage(message);
-        req.setUrn("");
-        return req;
-      },
-    };
+    engine = engineLog(address, path.dirname(path.dirname(path.dirname(main.filename))));
   } catch {
     engine = null;
   }
@@ -61,15 +76,7 @@ function engineConnection(): typeof engine {
 
 function send(severity: "info" | "warn", message: string): Promise<void> {
   const e = engineConnection();
-  if (e) {
-    return new Promise((resolve) =>
-      e.client.log(e.request(severity, message), (err) => {
-        // An undeliverable message still reaches the CLI through stderr.
-        if (err) console.error(`${severity === "warn" ? "warning" : "info"}: ${message}`);
-        resolve();
-      }),
-    );
-  }
+  if (e) return e(severity, message);
   console.error(`${severity === "warn" ? "warning" : "info"}: ${message}`);
   return Promise.resolve();
 }

@@ -8,14 +8,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TOKENS } from "../tokens";
 import { readResources, type SchemaProperty, type SchemaResource, type SchemaType } from "./fromTypes";
 
-/** The type tokens of the package. */
-export const TOKENS = {
-  byokConfiguration: "ekm:index:ByokConfiguration",
-  awsByokKey: "ekm:aws:ByokKey",
-  azureByokKey: "ekm:azure:ByokKey",
-} as const;
 
 /** The schema document. https://www.pulumi.com/docs/iac/using-pulumi/extending-pulumi/schema/ */
 export interface PackageSchema {
