@@ -8,7 +8,7 @@ import (
 	"reflect"
 
 	"errors"
-	"github.com/pulumi-ekm/pulumi-ekm/sdks/go/ekm/internal"
+	"github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

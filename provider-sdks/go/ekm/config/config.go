@@ -4,7 +4,7 @@
 package config
 
 import (
-	"github.com/pulumi-ekm/pulumi-ekm/sdks/go/ekm/internal"
+	"github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
