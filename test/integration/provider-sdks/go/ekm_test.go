@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm"
 	"github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm/aws"
 	"github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm/azure"
+	ekmconfig "github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -270,5 +271,18 @@ func TestRequiredInputsAreCheckedByTheSdk(t *testing.T) {
 	})
 	if got == nil || !strings.Contains(got.Error(), "AccountId") {
 		t.Errorf("NewByokConfiguration without AccountId returned %v, want an error naming AccountId", got)
+	}
+}
+
+func TestConfigAccessorsReadTheStackConfig(t *testing.T) {
+	// The engine hands a program its stack configuration in PULUMI_CONFIG.
+	t.Setenv("PULUMI_CONFIG", `{"ekm:platformUrl":"https://ekm.example.com","ekm:apiToken":"token-a"}`)
+	var url, token string
+	run(t, func(ctx *pulumi.Context, _ *mocks) error {
+		url, token = ekmconfig.GetPlatformUrl(ctx), ekmconfig.GetApiToken(ctx)
+		return nil
+	})
+	if url != "https://ekm.example.com" || token != "token-a" {
+		t.Errorf("GetPlatformUrl, GetApiToken = %q, %q; want the stack config", url, token)
 	}
 }

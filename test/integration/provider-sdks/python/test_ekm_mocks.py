@@ -165,6 +165,15 @@ class GeneratedSdkUnderMocks(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "account_id"):
             ekm.ByokConfiguration("no-account", config={"provider": "aws"}, nickname="n", activation_date="2026-12-01")
 
+    def test_config_module_reads_the_stack_config(self):
+        # What the engine hands a program as its stack configuration.
+        pulumi.runtime.set_all_config({"ekm:platformUrl": "https://ekm.example.com"})
+        try:
+            self.assertEqual(ekm.config.platform_url, "https://ekm.example.com")
+            self.assertIsNone(ekm.config.api_token)
+        finally:
+            pulumi.runtime.set_all_config({})
+
 
 if __name__ == "__main__":
     unittest.main()
