@@ -95,21 +95,27 @@ export const statuses = entries.map(
 const PLUGIN_BYOK_PROGRAM = `import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 
+class Registered extends pulumi.CustomResource {
+  declare readonly status: pulumi.Output<string>;
+  constructor(name: string, props: Record<string, pulumi.Input<unknown>>) {
+    super("ekm:index:ByokConfiguration", name, { ...props, status: undefined });
+  }
+}
+
 const entries: { accountId: string; keyArn: string; roleArn: string }[] = JSON.parse(fs.readFileSync("accounts.json", "utf8"));
 export const statuses = entries.map(
   (e, i) =>
-    (new pulumi.CustomResource("ekm:index:ByokConfiguration", \`byok-\${i}\`, {
+    new Registered(\`byok-\${i}\`, {
       accountId: e.accountId,
       config: { provider: "aws", aws: { keyArn: e.keyArn, roleArn: e.roleArn } },
       nickname: \`bench key \${i}\`,
       activationDate: "2020-01-01",
-      status: undefined,
-    }) as unknown as { status: pulumi.Output<string> }).status,
+    }).status,
 );
 `;
 
 /** The no-op plugin's resource, with the same inputs. */
-const PLUGIN_NOOP_PROGRAM = PLUGIN_BYOK_PROGRAM.replace('"ekm:index:ByokConfiguration"', '"ekmnoop:index:Noop"').replace(/byok-/, "noop-");
+const PLUGIN_NOOP_PROGRAM = PLUGIN_BYOK_PROGRAM.replace('"ekm:index:ByokConfiguration"', '"ekmnoop:index:Noop"').replace("`byok-", "`noop-");
 
 /**
  * The no-op provider plugin: @pulumi/pulumi/provider's main with a create that echoes the inputs

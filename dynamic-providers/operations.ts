@@ -1,15 +1,20 @@
 /**
- * What the ByokConfiguration provider does, one function per provider method. The provider
- * object (`./provider.ts`) is serialized into the state and loads this module with `require()`
- * at call time, so this module may import freely: the sdk client, the schemas, the platform connection.
+ * What the ByokConfiguration provider does, one function per provider method: the one lifecycle
+ * implementation behind both ways of running it, each a thin adapter over these functions:
+ * - the dynamic resource: its provider object (`./provider.ts`) is serialized into the state and
+ *   loads this module with `require()` at call time (`methods` below binds it to the stack
+ *   config), so this module may import freely: the sdk client, the schemas, the platform connection;
+ * - the `ekm` provider plugin's `ekm:index:ByokConfiguration` (`provider/plugin.ts`), which binds
+ *   it to the provider instance's configuration and the engine's log.
  *
  * The platform URL and token are resolved on every call, from the stack config the engine hands
  * to the provider's `configure` (`ekm:platformUrl`, secret `ekm:apiToken`) or from the
  * environment (`EKM_PLATFORM_URL`, `EKM_API_TOKEN`). They are never part of the inputs, the
  * outputs or any message.
  *
- * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which only the
- * serialized provider loads; not an API.
+ * @internal: the implementation behind `pulumi-ekm/dynamic-providers/operations`, which the
+ * serialized provider and the plugin load; not an API. (It stays at this path: states written by
+ * earlier versions name it.)
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { PlatformClient, WrongPlatformUrlError, isPlatformError, withUrlDiagnosis, type PlatformError } from "../sdk/client";

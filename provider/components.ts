@@ -3,16 +3,18 @@
  * `construct` builds the same TypeScript component a Node program does, inside the plugin, and
  * hands its outputs back to the program (https://www.pulumi.com/docs/iac/concepts/resources/components/#multi-language-components).
  *
- * - Each component's module is loaded on its first `construct` only, so the plugin starts
- *   without @pulumi/aws or @pulumi/azure-native and a program that uses one cloud needs only
- *   that cloud's package beside the plugin.
+ * - Each component's module, and the root of @pulumi/pulumi, is loaded on the first `construct`
+ *   only: the plugin starts without @pulumi/aws or @pulumi/azure-native (a program that uses one
+ *   cloud needs only that cloud's package beside the plugin), and without the SDK's root module,
+ *   which takes seconds to load (automation API included) where `@pulumi/pulumi/provider` alone
+ *   is what serving `ByokConfiguration` needs.
  * - The outputs handed back are the properties the schema declares for the component, read
  *   from the instance: the schema is the one list.
  * - The component reads the trust endpoint with the platform connection; inside the plugin the
  *   provider instance's configuration is that connection, so it is put into the construct's
  *   config where the program's stack config does not set it.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import type { ProviderConfig } from "./config";
 import { TOKENS } from "./tokens";
@@ -45,9 +47,10 @@ export async function constructComponent(name: string, type: string, inputs: pul
     const needs = type === TOKENS.awsByokKey ? "@pulumi/aws" : "@pulumi/azure-native";
     throw new Error(`${type} needs ${needs} beside the ekm plugin: install it where pulumi-ekm is installed (npm install ${needs}); loading it failed: ${(err as Error).message}`);
   }
-  const ekm = new pulumi.Config("ekm");
+  const sdk = require("@pulumi/pulumi") as typeof pulumi;
+  const ekm = new sdk.Config("ekm");
   for (const [key, value] of Object.entries(context.config)) {
-    if (value !== undefined && ekm.get(key) === undefined) pulumi.runtime.setConfig(`ekm:${key}`, value);
+    if (value !== undefined && ekm.get(key) === undefined) sdk.runtime.setConfig(`ekm:${key}`, value);
   }
   const component = new Component(name, inputs as never, opts);
   const outputs = (JSON.parse(context.schema) as { resources: Record<string, { properties: Record<string, unknown> }> }).resources[type].properties;

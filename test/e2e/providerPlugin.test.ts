@@ -115,10 +115,17 @@ export const status = byok.status;
 /** The Node program after the migration: the same inputs on the plugin's resource, adopted by id. */
 const PLUGIN_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 
+/** The plugin's resource, registered by its type token (the plugin has no Node SDK). */
+class ByokConfiguration extends pulumi.CustomResource {
+  declare readonly status: pulumi.Output<string>;
+  constructor(name: string, args: Record<string, pulumi.Input<unknown>>, opts?: pulumi.CustomResourceOptions) {
+    super("${TOKENS.byokConfiguration}", name, { ...args, status: undefined }, opts);
+  }
+}
+
 const config = new pulumi.Config();
 const accountId = config.require("accountId");
-const byok = new pulumi.CustomResource(
-  "${TOKENS.byokConfiguration}",
+const byok = new ByokConfiguration(
   "byok",
   {
     accountId,
@@ -127,11 +134,10 @@ const byok = new pulumi.CustomResource(
     activationDate: "2020-01-01",
     adoptExisting: false,
     forceRevertOnDelete: false,
-    status: undefined,
   },
   { import: accountId },
 );
-export const status = (byok as unknown as { status: pulumi.Output<string> }).status;
+export const status = byok.status;
 `;
 
 describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platform, moto)", function () {
@@ -244,7 +250,8 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
       await setConfig(project, STACK, { nicknameA: "Key A renamed" });
       const preview = await run(["preview", "--json"]);
       ok(preview);
-      expect(opsOf(parsePreview(preview), TOKENS.byokConfiguration)).to.have.members(["update", "same"]);
+      const changed = (parsePreview(preview).steps ?? []).filter((x) => x.urn.split("::")[2] === TOKENS.byokConfiguration && x.op !== "same");
+      expect(changed.map((x) => `${x.op} ${x.urn.split("::").pop()}`)).to.deep.equal(["update byokA"]);
       const { r, calls } = await counted("yaml: up (nickname)", () => run(["up", "--yes"]));
       ok(r);
       expect(writesIn(calls)).to.deep.equal({ patchByok: 1 });
@@ -276,7 +283,8 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
       ok(r);
       expect(writesIn(calls), "import only reads").to.deep.equal({});
       const code = fs.readFileSync(out, "utf8");
-      for (const expected of [`type: ${TOKENS.byokConfiguration}`, `accountId: ${c.accountId}`, "nickname: Made through the API", `keyArn: ${c.customer.keyArn}`, `roleArn: ${c.customer.roleArn}`, "activationDate: 2021-06-01", "provider: aws"]) {
+      // The YAML code generator drops the `index` module from a type token.
+      for (const expected of ["type: ekm:ByokConfiguration", `accountId: ${c.accountId}`, "nickname: Made through the API", `keyArn: ${c.customer.keyArn}`, `roleArn: ${c.customer.roleArn}`, "activationDate: 2021-06-01", "provider: aws"]) {
         expect(code, code).to.include(expected);
       }
       // The printed code, added to the program, describes exactly what was imported.
@@ -284,7 +292,7 @@ describe("e2e: the ekm provider plugin (plugin tarball, Pulumi YAML, real platfo
       fs.appendFileSync(path.join(project.dir, "Pulumi.yaml"), resources);
       const preview = await run(["preview", "--json", "--expect-no-changes"]);
       ok(preview);
-      expect(opsOf(parsePreview(preview), TOKENS.byokConfiguration)).to.deep.equal(["same", "same", "same"]);
+      expect(opsOf(parsePreview(preview), TOKENS.byokConfiguration).filter((op) => op !== "same")).to.deep.equal([]);
     });
 
     it("no token appears in the state, the stack config, the backend, the plugin folder or the CLI's output", async () => {

@@ -16,12 +16,21 @@ let extracted: string;
 
 const read = (file: string) => fs.readFileSync(path.join(extracted, file), "utf8");
 const requiresOf = (file: string) => [...read(file).matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
-/** The export targets (`default` of each conditional entry). */
-const entryFiles = () =>
-  Object.values(REPO_PACKAGE.exports)
+/** The entry point the plugin's launcher (the package's `bin`) runs with node. */
+const pluginEntry = () => {
+  const launcher = read("provider/bin/pulumi-resource-ekm");
+  const target = /"\$dir\/\.\.\/\.\.\/(dist\/[^"]+\.js)"/.exec(launcher)?.[1];
+  if (!target) throw new Error("provider/bin/pulumi-resource-ekm names no dist/….js entry point");
+  return target;
+};
+/** The export targets (`default` of each conditional entry), and the plugin's entry point. */
+const entryFiles = () => [
+  ...Object.values(REPO_PACKAGE.exports)
     .map((target) => (typeof target === "string" ? target : target.default))
     .filter((target) => target.endsWith(".js"))
-    .map((target) => path.posix.normalize(target));
+    .map((target) => path.posix.normalize(target)),
+  pluginEntry(),
+];
 
 describe("npm pack tarball", function () {
   this.timeout(300_000);
@@ -42,7 +51,7 @@ describe("npm pack tarball", function () {
 
   it("leaves out the platform, the OpenAPI generator, the Key Vault emulator and tests", () => {
     expect(files.filter((f) => /^dist\/(platform|sdk\/openapi|testing\/keyvault-emulator|test|bench|scripts)\//.test(f) || /\.test\.js$/.test(f))).to.deep.equal([]);
-    expect(files).to.include.members(["package.json", "README.md", "LICENSE", "dist/index.js", "dist/components/aws/index.js", "dist/testing/index.js"]);
+    expect(files).to.include.members(["package.json", "README.md", "LICENSE", "dist/index.js", "dist/components/aws/index.js", "dist/testing/index.js", "provider/bin/pulumi-resource-ekm", "provider/schema.json", "dist/provider/main.js"]);
   });
 
   it("ships only JavaScript that an entry point loads", () => {

@@ -132,7 +132,7 @@ export function packTarball(): Promise<string> {
     const { stdout } = await exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", out], { cwd: staging });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = new Set(packed.files.map((f) => f.path));
-    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/dynamic-providers/provider.js", "dist/dynamic-providers/operations.js", "LICENSE"]) {
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/dynamic-providers/provider.js", "dist/dynamic-providers/operations.js", "dist/provider/main.js", "provider/bin/pulumi-resource-ekm", "LICENSE"]) {
       if (!files.has(needed)) throw new Error(`npm pack left out ${needed}; check "files" in package.json`);
     }
     timings.packMs = Date.now() - started;
