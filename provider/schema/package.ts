@@ -22,7 +22,7 @@ export interface PackageSchema {
   license: string;
   repository?: string;
   publisher: string;
-  meta: { moduleFormat: string };
+  meta: { moduleFormat: string; supportPack: boolean };
   config: { variables: Record<string, SchemaProperty> };
   provider: SchemaResource;
   resources: Record<string, SchemaResource>;
@@ -59,7 +59,9 @@ export function packageSchema(repoRoot: string): PackageSchema {
     license: pkg.license,
     ...(repository ? { repository } : {}),
     publisher: "pulumi-ekm",
-    meta: { moduleFormat: "(.*)" },
+    // supportPack: the generated Go SDK is a module of its own (provider-sdks/go/go.mod), and the
+    // other SDKs carry the schema's version. https://github.com/pulumi/pulumi/blob/master/pkg/codegen/schema/pulumi.json
+    meta: { moduleFormat: "(.*)", supportPack: true },
     config: { variables: provider.inputProperties },
     provider: { ...provider, description: "The ekm provider: the platform URL and API token its resources call the platform with." },
     resources: rest,
@@ -67,7 +69,8 @@ export function packageSchema(repoRoot: string): PackageSchema {
     language: {
       nodejs: { packageName: "@pulumi-ekm/ekm", respectSchemaVersion: true },
       python: { packageName: "pulumi_ekm", respectSchemaVersion: true, pyproject: { enabled: true } },
-      go: { importBasePath: "github.com/pulumi-ekm/pulumi-ekm/sdks/go/ekm", generateResourceContainerTypes: true, respectSchemaVersion: true },
+      // The Go SDK's import path names its folder in this repository (provider-sdks/go/ekm).
+      go: { importBasePath: "github.com/pulumi-ekm/pulumi-ekm/provider-sdks/go/ekm", generateResourceContainerTypes: true, respectSchemaVersion: true },
       csharp: { rootNamespace: "PulumiEkm", respectSchemaVersion: true },
     },
   };
