@@ -13,7 +13,7 @@ import { PlatformClient } from "../sdk";
 import { defaultCustomerKeys, defaultSettings, startPlatform } from "../platform";
 import { MOTO_PLATFORM_PRINCIPAL, provisionCustomer, useAwsEndpoint } from "../test/support/awsCustomer";
 import { startMoto } from "../test/support/moto";
-import { BUDGET_MS, SIZES, compare, mibps } from "./measure";
+import { BUDGET_MS, byokThroughputTable } from "./measure";
 
 async function main(): Promise<void> {
   const moto = await startMoto();
@@ -40,20 +40,7 @@ async function main(): Promise<void> {
     const env = running.platform.envelope;
 
     console.log(`bench/byok-aws (${BUDGET_MS} ms per measurement, moto on loopback, Node ${process.version})`);
-    console.log("payload  | platform key        | BYOK (AWS KMS)      | ratio");
-    for (const [label, size] of SIZES) {
-      const payload = randomBytes(size);
-      const [base, byok] = await compare(
-        size,
-        BUDGET_MS,
-        () => env.encrypt(platformAcct.accountId, payload),
-        async () => {
-          const r = await env.encrypt(byokAcct.accountId, payload);
-          if (r.keySource !== "byok-aws") throw new Error(`expected byok-aws, got ${r.keySource}`);
-        },
-      );
-      console.log(`${label.padEnd(8)} | ${mibps(base).padStart(19)} | ${mibps(byok).padStart(19)} | ${(byok.bytesPerSecond / base.bytesPerSecond).toFixed(2).padStart(5)}`);
-    }
+    await byokThroughputTable((accountId, payload) => env.encrypt(accountId, payload), { platform: platformAcct.accountId, byok: byokAcct.accountId }, "byok-aws", "BYOK (AWS KMS)");
 
     // KMS calls per 10,000 encrypts, from a cold cache, with the default bounds.
     env.forget(byokAcct.accountId);

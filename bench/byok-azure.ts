@@ -20,7 +20,7 @@ import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
 import { PlatformClient, type PutByokRequest } from "../sdk";
 import { defaultCustomerKeys, defaultSettings, startPlatform } from "../platform";
 import { startAzureCustomer, type AzureCustomer } from "../test/support/azureCustomer";
-import { BUDGET_MS, SIZES, compare, mibps } from "./measure";
+import { BUDGET_MS, SIZES, byokThroughputTable } from "./measure";
 
 /** Validation chains and bare sequences timed, alternating, per side. */
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 15);
@@ -80,20 +80,7 @@ async function main(): Promise<void> {
     const env = running.platform.envelope;
 
     console.log(`bench/byok-azure (${BUDGET_MS} ms per measurement, the Key Vault emulator process over TLS on loopback, Node ${process.version})`);
-    console.log("payload  | platform key        | BYOK (Key Vault)    | ratio");
-    for (const [label, size] of SIZES) {
-      const payload = randomBytes(size);
-      const [base, byok] = await compare(
-        size,
-        BUDGET_MS,
-        () => env.encrypt(platformAcct.accountId, payload),
-        async () => {
-          const r = await env.encrypt(byokAcct.accountId, payload);
-          if (r.keySource !== "byok-azure") throw new Error(`expected byok-azure, got ${r.keySource}`);
-        },
-      );
-      console.log(`${label.padEnd(8)} | ${mibps(base).padStart(19)} | ${mibps(byok).padStart(19)} | ${(byok.bytesPerSecond / base.bytesPerSecond).toFixed(2).padStart(5)}`);
-    }
+    await byokThroughputTable((accountId, payload) => env.encrypt(accountId, payload), { platform: platformAcct.accountId, byok: byokAcct.accountId }, "byok-azure", "BYOK (Key Vault)");
     // The same comparison per message: one platform and one BYOK encrypt after another (order
     // alternating), each timed alone; the medians ignore the stalls a busy machine adds to both.
     const perMessage: string[] = [];

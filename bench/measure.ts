@@ -1,4 +1,5 @@
 /** Tiny benchmark helpers: run a function for a time budget and report bytes per second. */
+import { randomBytes } from "node:crypto";
 
 /** Result of one measurement. */
 export interface Rate {
@@ -53,4 +54,29 @@ export async function compare(payloadBytes: number, budgetMs: number, a: () => u
   }
   const median = (rs: Rate[]) => [...rs].sort((x, y) => x.bytesPerSecond - y.bytesPerSecond)[Math.floor(rs.length / 2)];
   return [median(ra), median(rb)];
+}
+
+/** What the BYOK throughput table needs of the envelope: an encrypt that reports the key source it used. */
+export type EncryptWithSource = (accountId: string, payload: Buffer) => Promise<{ readonly keySource: string }>;
+
+/**
+ * Prints, per payload size, the platform key's throughput against BYOK's (`keySource`, e.g.
+ * "byok-aws") measured in alternating rounds, and their ratio. Each BYOK encrypt checks it really
+ * used `keySource`, so a silent fallback to the platform key cannot pass as BYOK speed.
+ */
+export async function byokThroughputTable(encrypt: EncryptWithSource, accounts: { platform: string; byok: string }, keySource: string, column: string): Promise<void> {
+  console.log(`payload  | platform key        | ${column.padEnd(19)} | ratio`);
+  for (const [label, size] of SIZES) {
+    const payload = randomBytes(size);
+    const [base, byok] = await compare(
+      size,
+      BUDGET_MS,
+      () => encrypt(accounts.platform, payload),
+      async () => {
+        const r = await encrypt(accounts.byok, payload);
+        if (r.keySource !== keySource) throw new Error(`expected ${keySource}, got ${r.keySource}`);
+      },
+    );
+    console.log(`${label.padEnd(8)} | ${mibps(base).padStart(19)} | ${mibps(byok).padStart(19)} | ${(byok.bytesPerSecond / base.bytesPerSecond).toFixed(2).padStart(5)}`);
+  }
 }
