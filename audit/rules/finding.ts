@@ -1,15 +1,12 @@
 /** Builds findings from the catalog, so a rule's id, severity and fix are written once (sdk/contract/posture.ts). */
 import { RULES, type RuleName } from "../../sdk/contract/posture";
-import type { AccountEvidence, DeclaredByok, Finding, FindingResource } from "../model";
+import type { AccountEvidence, DeclaredByok, Finding } from "../model";
 
-/** What a rule adds to the catalog entry. */
-export interface FindingInit {
-  readonly resource: FindingResource;
-  readonly message: string;
-  readonly declared?: unknown;
-  readonly platform?: unknown;
-  readonly live?: unknown;
-  readonly evidence?: Readonly<Record<string, unknown>>;
+/**
+ * What a rule adds to the catalog entry: the finding's own fields (their meaning is on `Finding`),
+ * with the evidence optional.
+ */
+export interface FindingInit extends Pick<Finding, "resource" | "message" | "declared" | "platform" | "live">, Partial<Pick<Finding, "evidence">> {
   /** A fix more precise than the catalog's, e.g. with the ARN in it. */
   readonly fix?: string;
 }
