@@ -62,6 +62,10 @@ function isLoopback(host: string): boolean {
 
 /** Why `value` is not a usable test authority host, or undefined. */
 export function authorityHostProblem(value: string): string | undefined {
+  // A value with user:password@ is not echoed (it would put the password on stderr), as vaultUrlProblem does for vault URLs.
+  if (/^[^/?#]*:\/\/[^/?#]*@/.test(value.trim())) {
+    return "azureTest.authorityHost (--azure-authority-host) received a URL with credentials (user:password@…, not repeated here): give scheme, host and port only, e.g. https://127.0.0.1:8443";
+  }
   const field = `azureTest.authorityHost (--azure-authority-host) received ${quote(value)}`;
   let url: URL;
   try {

@@ -48,6 +48,15 @@ describe("azure test overrides", () => {
       expect(problem).to.contain(message);
     });
   }
+  for (const value of ["https://user:s3cret-pw@127.0.0.1:8443", "http://user:s3cret-pw@login.example.com/x"]) {
+    it(`refuses the authority host with credentials ${value.split("://")[0]}://user:…@ without repeating them`, () => {
+      const problem = authorityHostProblem(value);
+      expect(problem).to.contain("azureTest.authorityHost (--azure-authority-host) received a URL with credentials");
+      expect(problem).to.contain("scheme, host and port only");
+      expect(problem).not.to.contain("s3cret-pw");
+      expect(() => resolveAzureTestSettings({ authorityHost: value })).to.throw(TypeError).with.property("message").that.does.not.contain("s3cret-pw");
+    });
+  }
   it("accepts a loopback https authority", () => expect(authorityHostProblem("https://127.0.0.1:8443")).to.equal(undefined));
 
   it("resolves the settings, reads the CA, and announces each override", () => {
