@@ -12,7 +12,8 @@ cd "$ROOT"
 NODE_BIN="$(bash scripts/bootstrap/node.sh | tail -n 1)"
 if [[ -n "$NODE_BIN" ]]; then export PATH="$NODE_BIN:$PATH"; fi
 echo "[demo] 1/7 bootstrapping tools: npm packages, moto (.venv/moto), Pulumi CLI (.cache/pulumi); the first run takes a few minutes"
-PULUMI_BIN="$(bash scripts/bootstrap/all.sh)"
+# all.sh prints one folder per line (the CLI, the YAML host): joined into one PATH prefix.
+PULUMI_BIN="$(bash scripts/bootstrap/all.sh | paste -sd: -)"
 export PATH="$PULUMI_BIN:$PATH"
 echo "[demo]     pulumi $(pulumi version) at $PULUMI_BIN"
 npx tsc -p tsconfig.build.json

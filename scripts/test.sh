@@ -8,7 +8,8 @@ cd "$ROOT"
 # Node 24 LTS from the npm package `node` when the node on PATH is older than 22 (scripts/bootstrap/node.sh).
 NODE_BIN="$(bash scripts/bootstrap/node.sh | tail -n 1)"
 if [[ -n "$NODE_BIN" ]]; then export PATH="$NODE_BIN:$PATH"; fi
-PULUMI_BIN="$(bash scripts/bootstrap/all.sh)"
+# all.sh prints one folder per line (the CLI, the YAML host): joined into one PATH prefix.
+PULUMI_BIN="$(bash scripts/bootstrap/all.sh | paste -sd: -)"
 if [[ -n "$PULUMI_BIN" ]]; then export PATH="$PULUMI_BIN:$PATH"; fi
 echo "[test] typecheck" >&2
 npx tsc --noEmit -p tsconfig.json
