@@ -3,7 +3,7 @@
  * the declared state otherwise (the finding says which: `live` or `declared` holds the value).
  * Thresholds come from the catalog (sdk/contract/posture.ts), shared with the policy pack.
  */
-import { ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract/aws";
+import { DOCUMENTED_POLICY_CONDITION_VALUE, ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract/aws";
 import { POSTURE_THRESHOLDS as T } from "../../sdk/contract/posture";
 import type { AccountEvidence, DeclaredByok, Finding, IamStatement } from "../model";
 import { statementsOf } from "./drift";
@@ -79,10 +79,10 @@ export function awsPosture(ev: AccountEvidence, d: DeclaredByok | undefined): Fi
   const policies = live?.role ? live.role.policies.map((p) => ({ ...p, side: "live" as const })) : (d?.aws?.rolePolicies ?? []).flatMap((p) => (p.policy ? [{ name: p.name, policy: p.policy, side: "declared" as const }] : []));
   for (const p of policies) {
     const kms = statementsOf(p.policy).filter((s) => s.Effect === "Allow" && list(s.Action).some((a) => a.startsWith("kms:") || a === "*"));
-    const documented = kms.filter((s) => list(s.Condition?.StringEquals?.[ENCRYPTION_CONTEXT_CONDITION_KEY]).includes("${aws:RequestedRegion}"));
+    const documented = kms.filter((s) => list(s.Condition?.StringEquals?.[ENCRYPTION_CONTEXT_CONDITION_KEY]).includes(DOCUMENTED_POLICY_CONDITION_VALUE));
     const res = { urn: d?.aws?.rolePolicies.find((x) => x.name === p.name)?.urn, cloudId: `${ref.roleArn}/policy/${p.name}` };
     if (documented.length > 0) {
-      out.push(finding("documentedPolicy", ev, d, { resource: res, message: `account ${ev.accountId}: the role policy ${p.name} is the seed documentation's (tenant_id compared with \${aws:RequestedRegion})`, [p.side]: { condition: { [ENCRYPTION_CONTEXT_CONDITION_KEY]: "${aws:RequestedRegion}" } }, evidence: ids }));
+      out.push(finding("documentedPolicy", ev, d, { resource: res, message: `account ${ev.accountId}: the role policy ${p.name} is the seed documentation's (tenant_id compared with \${aws:RequestedRegion})`, [p.side]: { condition: { [ENCRYPTION_CONTEXT_CONDITION_KEY]: DOCUMENTED_POLICY_CONDITION_VALUE } }, evidence: ids }));
     }
     const wild = kms.filter((s) => !documented.includes(s) && list(s.Resource).some((r) => r.includes("*")));
     if (wild.length > 0) {

@@ -18,7 +18,7 @@
  * The platform calls KMS directly, so no statement uses `kms:ViaService`.
  */
 
-import { AWS_ACTIONS, ENCRYPTION_CONTEXT_CONDITION_KEY, KEY_ACTIONS, KEY_DESCRIBE_ACTION, KEY_USE_ACTIONS } from "../../sdk/contract/aws";
+import { AWS_ACTIONS, DOCUMENTED_POLICY_CONDITION_VALUE, ENCRYPTION_CONTEXT_CONDITION_KEY, KEY_ACTIONS, KEY_DESCRIBE_ACTION, KEY_USE_ACTIONS } from "../../sdk/contract/aws";
 
 /** IAM policy language version. */
 export const POLICY_VERSION = "2012-10-17";
@@ -68,7 +68,7 @@ export function documentedRolePolicy(): PolicyDocument {
         Resource: "arn:aws:kms:*:*:key/*",
         Condition: {
           StringEquals: {
-            [ENCRYPTION_CONTEXT_CONDITION_KEY]: "${aws:RequestedRegion}",
+            [ENCRYPTION_CONTEXT_CONDITION_KEY]: DOCUMENTED_POLICY_CONDITION_VALUE,
           },
         },
       },

@@ -9,7 +9,7 @@
  * - https://www.pulumi.com/registry/packages/aws/api-docs/kms/key/
  */
 import { quote } from "../../sdk/schemas/formats";
-import { ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract/aws";
+import { DOCUMENTED_POLICY_CONDITION_VALUE, ENCRYPTION_CONTEXT_CONDITION_KEY } from "../../sdk/contract/aws";
 import { AWS_LIMITS } from "../../components/aws/validate";
 import { POSTURE_THRESHOLDS } from "../../sdk/contract/posture";
 import { UNKNOWN, at, document, field, list, type Judge, type Plain } from "../values";
@@ -108,7 +108,7 @@ function label(statement: Plain, index: number): string {
 export function isDocumentedStatement(statement: Plain): boolean {
   const condition = field(statement, "Condition");
   return Object.values(condition !== null && typeof condition === "object" && !Array.isArray(condition) ? condition : {}).some(
-    (operator) => field(operator as Plain, ENCRYPTION_CONTEXT_CONDITION_KEY) === "${aws:RequestedRegion}",
+    (operator) => field(operator as Plain, ENCRYPTION_CONTEXT_CONDITION_KEY) === DOCUMENTED_POLICY_CONDITION_VALUE,
   );
 }
 

@@ -13,6 +13,13 @@ export const ENCRYPTION_CONTEXT_KEY = "tenant_id";
 /** The IAM condition key that tests that encryption context entry. */
 export const ENCRYPTION_CONTEXT_CONDITION_KEY = `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}` as const;
 
+/**
+ * The value the seed's documented role policy compares that condition key with: the policy
+ * variable `${aws:RequestedRegion}` (a Region name, so it isolates no tenant). The components emit
+ * it only with `policy: "documented"`; the audit and the policy pack recognise that policy by it.
+ */
+export const DOCUMENTED_POLICY_CONDITION_VALUE = "${aws:RequestedRegion}";
+
 /** The encryption context that binds a data key to its account: `{tenant_id: <accountId>}`. */
 export function encryptionContext(accountId: string): Record<typeof ENCRYPTION_CONTEXT_KEY, string> {
   return { [ENCRYPTION_CONTEXT_KEY]: accountId };
